@@ -1,0 +1,142 @@
+//! The generator's configuration (`metadata/codegen.toml`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The Rust path by which generated code reaches the hand-written runtime,
+    /// e.g. `crate::runtime`.
+    pub runtime: String,
+    /// The output folder, relative to the configuration file.
+    pub output: PathBuf,
+    /// One entry per API version, emitted as one module each.
+    #[serde(rename = "version")]
+    pub versions: Vec<VersionConfig>,
+}
+
+/// One API version.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VersionConfig {
+    /// The API version as Graph spells it in URLs: `v1.0`, `beta`.
+    pub name: String,
+    /// The Rust module (and cargo feature) name: `v1_0`, `beta`.
+    pub module: String,
+    /// The CSDL file, relative to the configuration file.
+    pub input: PathBuf,
+    /// The default service root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub base_url: String,
+    /// Qualified names of the types whose closure is generated.
+    pub roots: Vec<String>,
+    /// Container paths to generate request code for, e.g. `deviceAppManagement/vppTokens`.
+    /// Segments are singletons or entity sets, then navigation properties; a segment may be
+    /// a type cast (`microsoft.graph.iosVppApp`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Properties whose values are secrets, as `qualified.Type/property`.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Corrections of known defects in the metadata.
+    #[serde(default, rename = "fixup")]
+    pub fixups: Vec<Fixup>,
+}
+
+/// A correction of the metadata, applied after parsing and before resolution.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Fixup {
+    /// `qualified.Type`, `qualified.Type/property` or `qualified.Enum/member`.
+    pub target: String,
+    /// Why the metadata is wrong (kept for the reader of the configuration).
+    pub reason: String,
+    /// Replaces the target's description.
+    pub description: Option<String>,
+    /// Replaces the property's `Nullable`.
+    pub nullable: Option<bool>,
+}
+
+impl Config {
+    /// Reads and validates the configuration file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(path, &text)
+    }
+
+    /// Parses configuration text; `path` is used only in error messages.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })?;
+        let mut modules = std::collections::BTreeSet::new();
+        for v in &config.versions {
+            if !modules.insert(&v.module) {
+                return Err(Error::Config {
+                    path: path.to_owned(),
+                    message: format!("module `{}` is configured twice", v.module),
+                });
+            }
+            if v.roots.is_empty() {
+                return Err(Error::Config {
+                    path: path.to_owned(),
+                    message: format!("version `{}` has no roots", v.name),
+                });
+            }
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_minimal_configuration() {
+        let text = r#"
+            runtime = "crate::runtime"
+            output = "../generated/src"
+            [[version]]
+            name = "v1.0"
+            module = "v1_0"
+            input = "v1.0.xml"
+            base_url = "https://graph.microsoft.com/v1.0"
+            roots = ["microsoft.graph.vppToken"]
+            secrets = ["microsoft.graph.vppToken/token"]
+            [[version.fixup]]
+            target = "microsoft.graph.vppToken/countryOrRegion"
+            reason = "copied description"
+            description = "The country or region."
+        "#;
+        let c = Config::from_toml(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.versions[0].module, "v1_0");
+        assert_eq!(c.versions[0].fixups[0].description.as_deref(), Some("The country or region."));
+        assert!(c.versions[0].paths.is_empty());
+    }
+
+    #[test]
+    fn rejects_unknown_keys_naming_the_file() {
+        let err = Config::from_toml(Path::new("c.toml"), "runtime = \"x\"\noutput=\"o\"\nbogus = 1\nversion = []")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:"), "{err}");
+        assert!(err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_modules() {
+        let v = "[[version]]\nname='a'\nmodule='m'\ninput='i'\nbase_url='u'\nroots=['r']\n";
+        let text = format!("runtime='r'\noutput='o'\n{v}{v}");
+        let err = Config::from_toml(Path::new("c.toml"), &text).unwrap_err().to_string();
+        assert!(err.contains("module `m` is configured twice"), "{err}");
+    }
+}

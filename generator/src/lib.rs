@@ -1,0 +1,27 @@
+//! `vpptoken-codegen`: reads Microsoft Graph CSDL and writes the `graph-vpptoken` crate.
+//!
+//! The pipeline has one module per stage, each with one job:
+//!
+//! | stage | module | in | out |
+//! |---|---|---|---|
+//! | parse | [`parse`] | CSDL text | [`csdl::Document`] (positions kept) |
+//! | resolve | [`resolve`] | documents + fix-ups | [`resolve::Model`] (qualified names, ids) |
+//! | select | [`select`] | model + roots + paths | [`select::Selection`] (the closure, sorted) |
+//! | lower | [`lower`] | model + selection | [`ir::Module`] (every Rust name decided) |
+//! | emit | [`emit`] | IR | formatted Rust source files |
+//!
+//! [`codegen`] ties the stages together and [`write`] puts files on disk (or checks them).
+
+pub mod codegen;
+pub mod config;
+pub mod csdl;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod lower;
+pub mod parse;
+pub mod resolve;
+pub mod select;
+pub mod write;
+
+pub use error::{Error, Result};
