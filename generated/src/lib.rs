@@ -1,4 +1,19 @@
-//! Typed models and requests for Microsoft Graph's Intune vppToken API.
+//! Typed models and requests for Microsoft Graph's Intune vppToken API (Apple Volume
+//! Purchase Program tokens), generated from Graph's CSDL metadata for v1.0 and beta.
+//!
+//! - [`v1_0`] and [`beta`] (cargo features of the same names, both on by default) hold one
+//!   model type per entity, complex and enum type, and request builders that mirror the URL:
+//!   `device_app_management().vpp_tokens().by_id(id).update(&patch)`.
+//! - [`runtime`] is the small hand-written support they share: date-times, tri-state patch
+//!   values, forward-compatible enums, collections and paging, errors and request plumbing.
+//!
+//! Requests are values that need no transport: they render an [`http::Request`] and parse an
+//! [`http::Response`] (see [`runtime::Operation`]).
 #![forbid(unsafe_code)]
 
 pub mod runtime;
+
+#[cfg(feature = "beta")]
+pub mod beta;
+#[cfg(feature = "v1_0")]
+pub mod v1_0;

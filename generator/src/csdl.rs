@@ -191,6 +191,8 @@ pub struct Parameter {
 pub struct ReturnType {
     pub type_name: String,
     pub nullable: Option<bool>,
+    /// Inline `Annotation` children (e.g. `Org.OData.Core.V1.IsDelta`).
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 

@@ -1,0 +1,985 @@
+//! Request and response plumbing: the [`Operation`] trait, URL building ([`RequestPath`],
+//! [`QueryOptions`], OData literals), JSON bodies, and the response parsers that generated
+//! operations call.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::collection::Collection;
+use super::datetime::DateTimeOffset;
+use super::error::{BuildError, GraphError, ResponseError};
+
+/// A request to Graph, independent of any HTTP client.
+///
+/// It renders an [`http::Request`] (which can be done again, for a retry) and turns the
+/// [`http::Response`] into the typed result.
+pub trait Operation {
+    /// The result of a successful response.
+    type Output;
+
+    /// Renders the HTTP request: method, URL, headers and body.
+    ///
+    /// # Errors
+    /// Returns a [`BuildError`] when the URL is invalid or the body could not be serialized.
+    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError>;
+
+    /// Reads the response to the request.
+    ///
+    /// # Errors
+    /// Returns [`ResponseError::Status`] for an error status, and the other variants when the
+    /// response does not have the expected form.
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError>;
+}
+
+/// Everything except the unreserved characters `A-Z a-z 0-9 - . _ ~`.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Like [`PATH_SEGMENT`], but keeps the `'` that quotes OData string literals.
+const FUNCTION_LITERAL: &AsciiSet = &PATH_SEGMENT.remove(b'\'');
+
+/// Characters encoded in a query option value: controls, space, non-ASCII (always), and those
+/// that end or split a query component or are not allowed in a URI.
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'=')
+    .add(b'?')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'[')
+    .add(b']')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+
+/// A service root and a percent-encoded resource path below it, such as
+/// `https://graph.microsoft.com/v1.0` + `/deviceAppManagement/vppTokens/{id}`.
+///
+/// Each method returns a new path; the service root is shared, so cloning is cheap.
+///
+/// ```
+/// use graph_vpptoken::runtime::RequestPath;
+///
+/// let path = RequestPath::new("https://graph.microsoft.com/v1.0/")
+///     .segment("deviceAppManagement")
+///     .segment("vppTokens")
+///     .key("a/b c");
+/// assert_eq!(
+///     path.url(),
+///     "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens/a%2Fb%20c"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestPath {
+    base: Arc<str>,
+    path: String,
+}
+
+impl RequestPath {
+    /// A path at the service root `base_url` (a trailing `/` is removed).
+    pub fn new(base_url: impl Into<Arc<str>>) -> Self {
+        let base: Arc<str> = base_url.into();
+        let base = match base.strip_suffix('/') {
+            Some(trimmed) => Arc::from(trimmed.trim_end_matches('/')),
+            None => base,
+        };
+        Self {
+            base,
+            path: String::new(),
+        }
+    }
+
+    /// Appends `/literal` as written: for names such as `deviceAppManagement`, `$count` or
+    /// `microsoft.graph.iosVppApp`, which need no encoding.
+    #[must_use]
+    pub fn segment(&self, literal: &str) -> Self {
+        self.with(|path| {
+            path.push('/');
+            path.push_str(literal);
+        })
+    }
+
+    /// Appends an entity key as one path segment, percent-encoding everything except the
+    /// unreserved characters, so that `/`, `?`, `#`, `%`, `'` or spaces in the key can neither
+    /// split nor end the path.
+    ///
+    /// A key of `.` or `..` is still read as a dot-segment by URL normalizers.
+    #[must_use]
+    pub fn key(&self, key: &str) -> Self {
+        self.with(|path| {
+            path.push('/');
+            path.extend(utf8_percent_encode(key, PATH_SEGMENT));
+        })
+    }
+
+    /// Appends a function call `/name(p1=lit1,p2=lit2)`, each argument an OData literal (see
+    /// [`ODataLiteral`]). The literals are percent-encoded except for unreserved characters and
+    /// the `'` quotes, so that `'it''s'` stays readable.
+    #[must_use]
+    pub fn function(&self, name: &str, args: &[(&str, String)]) -> Self {
+        self.with(|path| {
+            path.push('/');
+            path.push_str(name);
+            path.push('(');
+            for (i, (param, literal)) in args.iter().enumerate() {
+                if i > 0 {
+                    path.push(',');
+                }
+                path.push_str(param);
+                path.push('=');
+                path.extend(utf8_percent_encode(literal, FUNCTION_LITERAL));
+            }
+            path.push(')');
+        })
+    }
+
+    /// The full URL: service root and path.
+    #[must_use]
+    pub fn url(&self) -> String {
+        let mut url = String::with_capacity(self.base.len() + self.path.len());
+        url.push_str(&self.base);
+        url.push_str(&self.path);
+        url
+    }
+
+    /// The encoded path below the service root, starting with `/` (empty at the root).
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The service root.
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn with(&self, append: impl FnOnce(&mut String)) -> Self {
+        let mut path = self.path.clone();
+        append(&mut path);
+        Self {
+            base: Arc::clone(&self.base),
+            path,
+        }
+    }
+}
+
+/// Quotes `s` as an OData string literal: `'…'` with every `'` doubled.
+///
+/// ```
+/// assert_eq!(graph_vpptoken::runtime::request::odata_string_literal("it's"), "'it''s'");
+/// ```
+#[must_use]
+pub fn odata_string_literal(s: &str) -> String {
+    let mut literal = String::with_capacity(s.len() + 2);
+    literal.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            literal.push('\'');
+        }
+        literal.push(c);
+    }
+    literal.push('\'');
+    literal
+}
+
+/// A value that can be written as an OData literal in a function call or `$filter`.
+pub trait ODataLiteral {
+    /// The literal, not yet percent-encoded: `'text'`, `true`, `42`,
+    /// `2016-12-31T23:57:57.2481234-08:00`.
+    fn to_odata_literal(&self) -> String;
+}
+
+impl ODataLiteral for str {
+    fn to_odata_literal(&self) -> String {
+        odata_string_literal(self)
+    }
+}
+
+impl ODataLiteral for String {
+    fn to_odata_literal(&self) -> String {
+        odata_string_literal(self)
+    }
+}
+
+impl ODataLiteral for bool {
+    fn to_odata_literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ODataLiteral for i32 {
+    fn to_odata_literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ODataLiteral for i64 {
+    fn to_odata_literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ODataLiteral for DateTimeOffset {
+    fn to_odata_literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: ODataLiteral + ?Sized> ODataLiteral for &T {
+    fn to_odata_literal(&self) -> String {
+        (**self).to_odata_literal()
+    }
+}
+
+/// OData system query options for list and get requests.
+///
+/// ```
+/// use graph_vpptoken::runtime::QueryOptions;
+///
+/// let options = QueryOptions {
+///     select: vec!["id", "state"],
+///     filter: Some("state eq 'valid'".into()),
+///     top: Some(5),
+///     ..QueryOptions::default()
+/// };
+/// let mut url = String::from("https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens");
+/// options.append_to(&mut url);
+/// assert!(url.ends_with("vppTokens?$select=id,state&$filter=state%20eq%20'valid'&$top=5"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryOptions {
+    /// `$select`: the properties to return (wire names).
+    pub select: Vec<&'static str>,
+    /// `$expand`: related entities to include.
+    pub expand: Vec<String>,
+    /// `$filter`: an OData filter expression.
+    pub filter: Option<String>,
+    /// `$search`: a search expression.
+    pub search: Option<String>,
+    /// `$orderby`: items such as `displayName desc`.
+    pub order_by: Vec<String>,
+    /// `$top`: the page size.
+    pub top: Option<u32>,
+    /// `$skip`: the number of items to skip.
+    pub skip: Option<u32>,
+    /// `$count`: whether to include `@odata.count`.
+    pub count: Option<bool>,
+}
+
+impl QueryOptions {
+    /// Whether no option is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+
+    /// Appends the set options to `url` as a query string, in the order `$select`, `$expand`,
+    /// `$filter`, `$search`, `$orderby`, `$top`, `$skip`, `$count`, starting with `?` (or `&`
+    /// if `url` already has a query). Values are percent-encoded for a query component; `$`,
+    /// `,`, `'`, `(`, `)`, `:` and `/` stay as written.
+    pub fn append_to(&self, url: &mut String) {
+        let mut first = !url.contains('?');
+        let mut option = |url: &mut String, name: &str| {
+            url.push(if first { '?' } else { '&' });
+            first = false;
+            url.push_str(name);
+            url.push('=');
+        };
+        let list = |url: &mut String, items: &mut dyn Iterator<Item = &str>| {
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    url.push(',');
+                }
+                url.extend(utf8_percent_encode(item, QUERY_VALUE));
+            }
+        };
+        if !self.select.is_empty() {
+            option(url, "$select");
+            list(url, &mut self.select.iter().copied());
+        }
+        if !self.expand.is_empty() {
+            option(url, "$expand");
+            list(url, &mut self.expand.iter().map(String::as_str));
+        }
+        if let Some(filter) = &self.filter {
+            option(url, "$filter");
+            url.extend(utf8_percent_encode(filter, QUERY_VALUE));
+        }
+        if let Some(search) = &self.search {
+            option(url, "$search");
+            url.extend(utf8_percent_encode(search, QUERY_VALUE));
+        }
+        if !self.order_by.is_empty() {
+            option(url, "$orderby");
+            list(url, &mut self.order_by.iter().map(String::as_str));
+        }
+        if let Some(top) = self.top {
+            option(url, "$top");
+            url.push_str(&top.to_string());
+        }
+        if let Some(skip) = self.skip {
+            option(url, "$skip");
+            url.push_str(&skip.to_string());
+        }
+        if let Some(count) = self.count {
+            option(url, "$count");
+            url.push_str(if count { "true" } else { "false" });
+        }
+    }
+}
+
+/// A JSON request body, serialized once when the request value is built so that the request
+/// can be rendered again (for a retry) without serializing again.
+///
+/// Its `Debug` output shows only the length, since bodies may hold secrets.
+#[derive(Clone)]
+pub struct JsonBody {
+    bytes: Result<Vec<u8>, BuildError>,
+}
+
+impl JsonBody {
+    /// Serializes `value`; a failure is kept and reported by [`JsonBody::bytes`].
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Self {
+        Self {
+            bytes: serde_json::to_vec(value).map_err(|e| BuildError::Body {
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// The serialized JSON.
+    ///
+    /// # Errors
+    /// Returns [`BuildError::Body`] when the value could not be serialized.
+    pub fn bytes(&self) -> Result<&[u8], BuildError> {
+        self.bytes.as_deref().map_err(Clone::clone)
+    }
+}
+
+impl fmt::Debug for JsonBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.bytes {
+            Ok(bytes) => f
+                .debug_struct("JsonBody")
+                .field("len", &bytes.len())
+                .finish(),
+            Err(e) => f.debug_struct("JsonBody").field("error", e).finish(),
+        }
+    }
+}
+
+/// The media type of JSON.
+fn application_json() -> HeaderValue {
+    HeaderValue::from_static("application/json")
+}
+
+/// Builds a request with `Accept: application/json` and, when there is a body,
+/// `Content-Type: application/json`.
+///
+/// # Errors
+/// [`BuildError::InvalidUrl`] when `url` is not a valid URI; [`BuildError::Body`] when the body
+/// could not be serialized.
+pub fn build(
+    method: Method,
+    url: String,
+    body: Option<&JsonBody>,
+) -> Result<Request<Vec<u8>>, BuildError> {
+    let bytes = match body {
+        Some(body) => Some(body.bytes()?.to_vec()),
+        None => None,
+    };
+    let mut request = request(method, url, application_json())?;
+    if let Some(bytes) = bytes {
+        request
+            .headers_mut()
+            .insert(CONTENT_TYPE, application_json());
+        *request.body_mut() = bytes;
+    }
+    Ok(request)
+}
+
+/// Builds a request without a body that accepts `accept`, such as `text/plain` for `$count`.
+///
+/// # Errors
+/// [`BuildError::InvalidUrl`] when `url` is not a valid URI; [`BuildError::Header`] when
+/// `accept` is not a valid header value.
+pub fn build_text(
+    method: Method,
+    url: String,
+    accept: &'static str,
+) -> Result<Request<Vec<u8>>, BuildError> {
+    let accept = HeaderValue::from_str(accept).map_err(|e| BuildError::Header {
+        name: "Accept",
+        message: e.to_string(),
+    })?;
+    request(method, url, accept)
+}
+
+fn request(
+    method: Method,
+    url: String,
+    accept: HeaderValue,
+) -> Result<Request<Vec<u8>>, BuildError> {
+    let uri = http::Uri::try_from(url.as_str()).map_err(|e| BuildError::InvalidUrl {
+        message: e.to_string(),
+        url,
+    })?;
+    let mut request = Request::new(Vec::new());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    request.headers_mut().insert(ACCEPT, accept);
+    Ok(request)
+}
+
+/// Checks for a success (2xx) status; anything else becomes [`ResponseError::Status`].
+fn check_status<B: AsRef<[u8]>>(response: &Response<B>) -> Result<(), ResponseError> {
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(ResponseError::Status(Box::new(GraphError::from_response(
+            response,
+        ))))
+    }
+}
+
+/// The body without a UTF-8 byte order mark.
+fn body_bytes<B: AsRef<[u8]>>(response: &Response<B>) -> &[u8] {
+    let bytes = response.body().as_ref();
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Whether the response carries no content: status 204 or a blank body.
+fn is_empty<B: AsRef<[u8]>>(response: &Response<B>) -> bool {
+    response.status() == StatusCode::NO_CONTENT
+        || body_bytes(response).iter().all(u8::is_ascii_whitespace)
+}
+
+/// Decodes JSON, reporting the path of the failing value.
+fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, ResponseError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| ResponseError::Decode {
+            status,
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })?;
+    deserializer.end().map_err(|e| ResponseError::Decode {
+        status,
+        path: ".".to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+/// Parses a 2xx response with a JSON body into `T`.
+///
+/// # Errors
+/// [`ResponseError::Status`] for an error status, [`ResponseError::UnexpectedStatus`] for 204
+/// or an empty body, [`ResponseError::Decode`] (with the JSON path) for a body that does not
+/// match `T`.
+pub fn parse_json<T: DeserializeOwned, B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<T, ResponseError> {
+    check_status(response)?;
+    if is_empty(response) {
+        return Err(ResponseError::UnexpectedStatus {
+            status: response.status(),
+            expected: "a JSON body",
+        });
+    }
+    decode(response.status(), body_bytes(response))
+}
+
+/// Parses a 2xx response that may or may not have a JSON body (such as an update answered with
+/// 200 and the entity, or with 204).
+///
+/// # Errors
+/// [`ResponseError::Status`] for an error status, [`ResponseError::Decode`] for a body that
+/// does not match `T`.
+pub fn parse_json_or_empty<T: DeserializeOwned, B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<Option<T>, ResponseError> {
+    check_status(response)?;
+    if is_empty(response) {
+        return Ok(None);
+    }
+    decode(response.status(), body_bytes(response)).map(Some)
+}
+
+/// Accepts any 2xx response, ignoring the body.
+///
+/// # Errors
+/// [`ResponseError::Status`] for an error status.
+pub fn parse_empty<B: AsRef<[u8]>>(response: &Response<B>) -> Result<(), ResponseError> {
+    check_status(response)
+}
+
+/// Parses the `text/plain` integer of a `$count` response.
+///
+/// # Errors
+/// [`ResponseError::Status`] for an error status, [`ResponseError::Decode`] when the body is
+/// not a non-negative integer.
+pub fn parse_count<B: AsRef<[u8]>>(response: &Response<B>) -> Result<u64, ResponseError> {
+    check_status(response)?;
+    let decode_error = |message: String| ResponseError::Decode {
+        status: response.status(),
+        path: ".".to_owned(),
+        message,
+    };
+    let text = std::str::from_utf8(body_bytes(response))
+        .map_err(|e| decode_error(format!("the count is not UTF-8: {e}")))?
+        .trim();
+    text.parse()
+        .map_err(|e| decode_error(format!("invalid count {text:?}: {e}")))
+}
+
+/// The request for the next page of a collection: a GET on its `@odata.nextLink`.
+pub struct NextPage<T> {
+    url: String,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> NextPage<T> {
+    /// The request for the page at `url`, an absolute `@odata.nextLink`.
+    #[must_use]
+    pub fn new(url: String) -> Self {
+        Self {
+            url,
+            item: PhantomData,
+        }
+    }
+
+    /// The URL of the page.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl<T> Clone for NextPage<T> {
+    fn clone(&self) -> Self {
+        Self::new(self.url.clone())
+    }
+}
+
+impl<T> fmt::Debug for NextPage<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NextPage").field("url", &self.url).finish()
+    }
+}
+
+impl<T: DeserializeOwned> Operation for NextPage<T> {
+    type Output = Collection<T>;
+
+    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        build(Method::GET, self.url.clone(), None)
+    }
+
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
+        parse_json(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOT: &str = "https://graph.microsoft.com/v1.0";
+
+    fn tokens() -> RequestPath {
+        RequestPath::new(ROOT)
+            .segment("deviceAppManagement")
+            .segment("vppTokens")
+    }
+
+    #[test]
+    fn path_segments_and_base() {
+        let path = RequestPath::new("https://graph.microsoft.com/beta/")
+            .segment("deviceAppManagement")
+            .segment("vppTokens")
+            .segment("$count");
+        assert_eq!(
+            path.url(),
+            "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens/$count"
+        );
+        assert_eq!(path.path(), "/deviceAppManagement/vppTokens/$count");
+        assert_eq!(path.base_url(), "https://graph.microsoft.com/beta");
+        assert_eq!(RequestPath::new(ROOT).url(), ROOT);
+        assert_eq!(RequestPath::new(ROOT).path(), "");
+    }
+
+    #[test]
+    fn key_is_one_encoded_segment() {
+        let path = tokens().key("a/b?c#d%e'f g-h.i_j~k");
+        assert_eq!(
+            path.path(),
+            "/deviceAppManagement/vppTokens/a%2Fb%3Fc%23d%25e%27f%20g-h.i_j~k"
+        );
+        assert_eq!(
+            tokens().key("ünï€").path(),
+            "/deviceAppManagement/vppTokens/%C3%BCn%C3%AF%E2%82%AC"
+        );
+        let id = "8f3e0b6a-3f3c-4a64-9d43-1b6e2f0c5e7a";
+        assert_eq!(
+            tokens().key(id).segment("syncLicenses").url(),
+            format!("{ROOT}/deviceAppManagement/vppTokens/{id}/syncLicenses")
+        );
+    }
+
+    #[test]
+    fn function_literals_keep_quotes() {
+        let path = tokens().function(
+            "getLicensesForApp",
+            &[("bundleId", "it's x".to_odata_literal())],
+        );
+        assert_eq!(
+            path.path(),
+            "/deviceAppManagement/vppTokens/getLicensesForApp(bundleId='it''s%20x')"
+        );
+        let path = tokens().function(
+            "f",
+            &[
+                ("a", "com.contoso/app?#%".to_odata_literal()),
+                ("b", true.to_odata_literal()),
+                ("c", 42i32.to_odata_literal()),
+                ("d", (-7i64).to_odata_literal()),
+                (
+                    "e",
+                    DateTimeOffset::parse("2023-01-01T00:00:00+01:00")
+                        .unwrap()
+                        .to_odata_literal(),
+                ),
+            ],
+        );
+        assert_eq!(
+            path.path(),
+            "/deviceAppManagement/vppTokens/f(a='com.contoso%2Fapp%3F%23%25',b=true,c=42,d=-7,\
+             e=2023-01-01T00%3A00%3A00%2B01%3A00)"
+        );
+        assert_eq!(
+            tokens().function("g", &[]).path(),
+            "/deviceAppManagement/vppTokens/g()"
+        );
+        let url = tokens()
+            .function(
+                "getLicensesForApp",
+                &[("bundleId", "it's x".to_odata_literal())],
+            )
+            .url();
+        assert!(build(Method::GET, url, None).is_ok());
+    }
+
+    fn literal<T: ODataLiteral + ?Sized>(value: &T) -> String {
+        value.to_odata_literal()
+    }
+
+    #[test]
+    fn string_literals() {
+        assert_eq!(odata_string_literal(""), "''");
+        assert_eq!(odata_string_literal("it's"), "'it''s'");
+        assert_eq!(odata_string_literal("''"), "''''''");
+        assert_eq!(String::from("a").to_odata_literal(), "'a'");
+        assert_eq!(literal(&"a"), "'a'");
+        assert_eq!(literal("b"), "'b'");
+    }
+
+    #[test]
+    fn query_options_in_order() {
+        let options = QueryOptions {
+            select: vec!["id", "displayName"],
+            expand: vec!["a".into(), "b($select=c)".into()],
+            filter: Some("state eq 'valid' and appleId ne 'a&b=c#d+e%f?'".into()),
+            search: Some("\"contoso ü\"".into()),
+            order_by: vec!["displayName desc".into(), "id".into()],
+            top: Some(5),
+            skip: Some(10),
+            count: Some(true),
+        };
+        let mut url = tokens().url();
+        options.append_to(&mut url);
+        assert_eq!(
+            url,
+            format!(
+                "{ROOT}/deviceAppManagement/vppTokens?$select=id,displayName&$expand=a,b($select%3Dc)\
+                 &$filter=state%20eq%20'valid'%20and%20appleId%20ne%20'a%26b%3Dc%23d%2Be%25f%3F'\
+                 &$search=%22contoso%20%C3%BC%22&$orderby=displayName%20desc,id&$top=5&$skip=10\
+                 &$count=true"
+            )
+        );
+        assert!(build(Method::GET, url, None).is_ok());
+    }
+
+    #[test]
+    fn query_options_only_set_ones() {
+        let mut url = String::from("https://x/y");
+        QueryOptions::default().append_to(&mut url);
+        assert_eq!(url, "https://x/y");
+        assert!(QueryOptions::default().is_empty());
+
+        let options = QueryOptions {
+            top: Some(1),
+            count: Some(false),
+            filter: Some("createdDateTime ge 2023-01-01T00:00:00Z".into()),
+            ..QueryOptions::default()
+        };
+        assert!(!options.is_empty());
+        let mut url = String::from("https://x/y");
+        options.append_to(&mut url);
+        assert_eq!(
+            url,
+            "https://x/y?$filter=createdDateTime%20ge%202023-01-01T00:00:00Z&$top=1&$count=false"
+        );
+        let mut url = String::from("https://x/y?a=1");
+        QueryOptions {
+            skip: Some(2),
+            ..QueryOptions::default()
+        }
+        .append_to(&mut url);
+        assert_eq!(url, "https://x/y?a=1&$skip=2");
+    }
+
+    #[test]
+    fn build_sets_headers() {
+        let body = JsonBody::new(&serde_json::json!({"displayName": "x"}));
+        let request = build(Method::PATCH, tokens().key("id").url(), Some(&body)).unwrap();
+        assert_eq!(request.method(), Method::PATCH);
+        assert_eq!(
+            request.uri().to_string(),
+            format!("{ROOT}/deviceAppManagement/vppTokens/id")
+        );
+        assert_eq!(request.headers()[ACCEPT], "application/json");
+        assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
+        assert_eq!(request.body(), br#"{"displayName":"x"}"#);
+
+        let request = build(Method::GET, tokens().url(), None).unwrap();
+        assert_eq!(request.headers()[ACCEPT], "application/json");
+        assert!(request.headers().get(CONTENT_TYPE).is_none());
+        assert!(request.body().is_empty());
+
+        let request =
+            build_text(Method::GET, tokens().segment("$count").url(), "text/plain").unwrap();
+        assert_eq!(request.headers()[ACCEPT], "text/plain");
+        assert_eq!(request.headers().len(), 1);
+    }
+
+    #[test]
+    fn build_errors() {
+        let err = build(Method::GET, "https://x/a b".into(), None).unwrap_err();
+        assert!(matches!(&err, BuildError::InvalidUrl { url, .. } if url == "https://x/a b"));
+        let err = build_text(Method::GET, "https://x/".into(), "text/\nplain").unwrap_err();
+        assert!(matches!(err, BuildError::Header { name: "Accept", .. }));
+    }
+
+    /// A value whose serialization always fails.
+    struct Unserializable;
+
+    impl Serialize for Unserializable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no way"))
+        }
+    }
+
+    #[test]
+    fn json_body() {
+        let body = JsonBody::new(&serde_json::json!({"token": "secret-value"}));
+        assert_eq!(body.bytes().unwrap(), br#"{"token":"secret-value"}"#);
+        let debug = format!("{body:?}");
+        assert_eq!(debug, "JsonBody { len: 24 }");
+        assert_eq!(body.clone().bytes().unwrap(), body.bytes().unwrap());
+
+        let bad = JsonBody::new(&Unserializable);
+        let err = bad.bytes().unwrap_err();
+        assert_eq!(
+            err,
+            BuildError::Body {
+                message: "no way".into()
+            }
+        );
+        assert!(matches!(
+            build(Method::POST, "https://x/".into(), Some(&bad)),
+            Err(BuildError::Body { .. })
+        ));
+        let str_body = JsonBody::new("plain");
+        assert_eq!(str_body.bytes().unwrap(), b"\"plain\"");
+    }
+
+    fn response(status: u16, body: &str) -> Response<Vec<u8>> {
+        Response::builder()
+            .status(status)
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Token {
+        id: String,
+        state: Option<State>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    enum State {
+        Valid,
+    }
+
+    #[test]
+    fn parse_json_behaviour() {
+        let token: Token = parse_json(&response(200, r#"{"id":"a","state":"valid"}"#)).unwrap();
+        assert_eq!(
+            token,
+            Token {
+                id: "a".into(),
+                state: Some(State::Valid)
+            }
+        );
+        let token: Token = parse_json(&response(201, "\u{feff}{\"id\":\"b\"}")).unwrap();
+        assert_eq!(token.id, "b");
+
+        let err = parse_json::<Token, _>(&response(204, "")).unwrap_err();
+        assert!(matches!(
+            err,
+            ResponseError::UnexpectedStatus {
+                status: StatusCode::NO_CONTENT,
+                expected: "a JSON body"
+            }
+        ));
+        let err = parse_json::<Token, _>(&response(200, "  ")).unwrap_err();
+        assert!(matches!(err, ResponseError::UnexpectedStatus { .. }));
+
+        let err =
+            parse_json::<Token, _>(&response(404, r#"{"error":{"code":"NotFound"}}"#)).unwrap_err();
+        let ResponseError::Status(graph) = err else {
+            panic!("expected a status error, got {err:?}");
+        };
+        assert_eq!(graph.status, StatusCode::NOT_FOUND);
+        assert_eq!(graph.code.as_deref(), Some("NotFound"));
+    }
+
+    #[test]
+    fn decode_errors_carry_the_json_path() {
+        let body = r#"{"value":[{"id":"a","state":"bogus"}]}"#;
+        let err = parse_json::<Collection<Token>, _>(&response(200, body)).unwrap_err();
+        let ResponseError::Decode {
+            status,
+            path,
+            message,
+        } = err
+        else {
+            panic!("expected a decode error, got {err:?}");
+        };
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(path, "value[0].state");
+        assert_eq!(
+            message,
+            "unknown variant `bogus`, expected `valid` at line 1 column 35"
+        );
+
+        let err = parse_json::<Token, _>(&response(200, "not json")).unwrap_err();
+        assert!(
+            matches!(&err, ResponseError::Decode { path, .. } if path == "."),
+            "{err:?}"
+        );
+        let err = parse_json::<Token, _>(&response(200, r#"{"id":"a"} x"#)).unwrap_err();
+        assert!(
+            matches!(&err, ResponseError::Decode { path, .. } if path == "."),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn parse_json_or_empty_behaviour() {
+        assert_eq!(
+            parse_json_or_empty::<Token, _>(&response(204, "")).unwrap(),
+            None
+        );
+        assert_eq!(
+            parse_json_or_empty::<Token, _>(&response(200, "")).unwrap(),
+            None
+        );
+        assert_eq!(
+            parse_json_or_empty::<Token, _>(&response(200, r#"{"id":"x"}"#))
+                .unwrap()
+                .map(|t| t.id),
+            Some("x".to_owned())
+        );
+        assert!(matches!(
+            parse_json_or_empty::<Token, _>(&response(500, "")),
+            Err(ResponseError::Status(_))
+        ));
+    }
+
+    #[test]
+    fn parse_empty_behaviour() {
+        assert!(parse_empty(&response(204, "")).is_ok());
+        assert!(parse_empty(&response(200, "{\"ignored\":1}")).is_ok());
+        let err = parse_empty(&response(429, "")).unwrap_err();
+        assert_eq!(err.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    #[test]
+    fn parse_count_behaviour() {
+        assert_eq!(parse_count(&response(200, "42")).unwrap(), 42);
+        assert_eq!(parse_count(&response(200, "\u{feff} 7\r\n")).unwrap(), 7);
+        let err = parse_count(&response(200, "many")).unwrap_err();
+        let ResponseError::Decode { path, message, .. } = err else {
+            panic!("expected a decode error");
+        };
+        assert_eq!(path, ".");
+        assert_eq!(
+            message,
+            "invalid count \"many\": invalid digit found in string"
+        );
+        assert!(matches!(
+            parse_count(&response(200, "-1")),
+            Err(ResponseError::Decode { .. })
+        ));
+        assert!(matches!(
+            parse_count(&response(403, "")),
+            Err(ResponseError::Status(_))
+        ));
+    }
+
+    #[test]
+    fn next_page_operation() {
+        let next: NextPage<Token> = NextPage::new(format!(
+            "{ROOT}/deviceAppManagement/vppTokens?$skiptoken=X%3D"
+        ));
+        let request = next.to_request().unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(request.uri().to_string(), next.url());
+        assert_eq!(request.headers()[ACCEPT], "application/json");
+        let page = next
+            .parse_response(&response(200, r#"{"value":[{"id":"z"}]}"#))
+            .unwrap();
+        assert_eq!(page.value[0].id, "z");
+        assert_eq!(
+            format!("{:?}", next.clone()),
+            format!("NextPage {{ url: \"{ROOT}/deviceAppManagement/vppTokens?$skiptoken=X%3D\" }}")
+        );
+    }
+}
