@@ -31,6 +31,7 @@ pub fn emit_module(module: &ir::Module) -> Result<Vec<File>> {
         ("mod.rs", module_root(module)),
         ("models.rs", models(module)?),
         ("requests.rs", requests(module)?),
+        ("schema.rs", schema(module)?),
     ];
     files
         .into_iter()
@@ -49,11 +50,13 @@ pub fn emit_module(module: &ir::Module) -> Result<Vec<File>> {
 pub fn emit_single_file(module: &ir::Module) -> Result<String> {
     let models = models(module)?;
     let requests = requests(module)?;
+    let schema = schema(module)?;
     let doc = module_doc(module);
     let tokens = quote! {
         #doc
         mod models { #models }
         mod requests { #requests }
+        pub mod schema { #schema }
         pub use models::*;
         pub use requests::*;
     };
@@ -126,6 +129,7 @@ fn module_root(module: &ir::Module) -> TokenStream {
         #doc
         mod models;
         mod requests;
+        pub mod schema;
         pub use models::*;
         pub use requests::*;
     }
@@ -456,6 +460,56 @@ fn union(u: &ir::Union) -> TokenStream {
 }
 
 // ---------------------------------------------------------------------------------------
+// schema.rs
+// ---------------------------------------------------------------------------------------
+
+fn schema(module: &ir::Module) -> Result<TokenStream> {
+    let rt = runtime_use(module)?;
+    let version = &module.api_version;
+    let types = module.structs.iter().map(|s| {
+        let (name, csdl, qualified) = (ident(&s.name), &s.csdl_name, &s.qualified);
+        let base = match &s.base {
+            Some(b) => quote!(Some(#b)),
+            None => quote!(None),
+        };
+        let properties = s.fields.iter().map(|f| {
+            let (wire, ty) = (&f.wire, &f.csdl_type);
+            let collection = matches!(f.ty, RustType::Vec(_));
+            quote!(rt::schema::PropertyInfo { name: #wire, ty: #ty, collection: #collection })
+        });
+        quote! {
+            rt::schema::TypeInfo {
+                name: #csdl,
+                qualified: #qualified,
+                base: #base,
+                properties: &[#(#properties),*],
+                round_trip: rt::schema::round_trip::<#name>,
+            }
+        }
+    });
+    let enums = module.enums.iter().map(|e| {
+        let qualified = &e.qualified;
+        let name = qualified.rsplit_once('.').map_or(qualified.as_str(), |(_, n)| n);
+        let members = e.variants.iter().map(|v| v.wire.as_str());
+        let flags = e.flags;
+        quote!(rt::schema::EnumInfo { name: #name, qualified: #qualified, members: &[#(#members),*], flags: #flags })
+    });
+    Ok(quote! {
+        //! The metadata of this version's types, as data (see [`rt::schema`]).
+        #rt
+        #[allow(unused_imports)]
+        use super::models::*;
+
+        /// Every entity, complex and enum type of this version, with its properties and members.
+        pub static SCHEMA: rt::schema::Schema = rt::schema::Schema {
+            api_version: #version,
+            types: &[#(#types),*],
+            enums: &[#(#enums),*],
+        };
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // requests.rs
 // ---------------------------------------------------------------------------------------
 
@@ -754,11 +808,15 @@ fn builder(module: &ir::Module, b: &ir::Builder) -> TokenStream {
     let methods = b.methods.iter().map(method);
     let root = if b.name == "GraphRequestBuilder" {
         let base = &module.base_url;
+        let version = &module.api_version;
         let base_doc = format!(" The default service root, `{base}`.");
         quote! {
             impl #name {
                 #[doc = #base_doc]
                 pub const DEFAULT_BASE_URL: &'static str = #base;
+
+                /// The API version, as written in URLs.
+                pub const API_VERSION: &'static str = #version;
 
                 /// The default service root.
                 pub fn new() -> Self {
@@ -769,6 +827,12 @@ fn builder(module: &ir::Module, b: &ir::Builder) -> TokenStream {
                 /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
                 pub fn with_base_url(base_url: impl Into<std::sync::Arc<str>>) -> Self {
                     Self { path: rt::RequestPath::new(base_url) }
+                }
+
+                /// Requests under `path`, a service root (used by clients that carry their own
+                /// settings in the path).
+                pub fn from_path(path: rt::RequestPath) -> Self {
+                    Self { path }
                 }
             }
 

@@ -83,7 +83,11 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub name: String,
+    /// The CSDL name (`vppToken`).
+    pub csdl_name: String,
     pub qualified: String,
+    /// The qualified name of the base type, if any.
+    pub base: Option<String>,
     pub doc: Doc,
     pub fields: Vec<Field>,
 }
@@ -101,6 +105,8 @@ pub struct Field {
     pub nullable: bool,
     /// Redacted in `Debug`.
     pub secret: bool,
+    /// The qualified CSDL type of the value (of each item, for a collection).
+    pub csdl_type: String,
 }
 
 /// A polymorphic value: a type with derived types, chosen by `@odata.type`.

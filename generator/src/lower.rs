@@ -332,6 +332,7 @@ impl Lowerer<'_> {
                 nullable: p.nullable,
                 secret: self.secrets.contains(&format!("{owner_name}/{}", p.name))
                     || self.secrets.contains(&format!("{}/{}", t.qualified, p.name)),
+                csdl_type: self.model.ty(p.ty.id).qualified.clone(),
             });
         }
         Ok(fields)
@@ -361,6 +362,8 @@ impl Lowerer<'_> {
         push_doc(&mut doc, &facts);
         Ok(ir::Struct {
             name,
+            csdl_name: t.name.clone(),
+            base: s.base.map(|b| self.model.ty(b).qualified.clone()),
             qualified: t.qualified.clone(),
             doc,
             fields: self.fields(id)?,
@@ -707,6 +710,7 @@ impl Lowerer<'_> {
                                     ty: self.rust_type(p.ty, &context)?,
                                     nullable: p.nullable,
                                     secret: false,
+                                    csdl_type: self.model.ty(p.ty.id).qualified.clone(),
                                 });
                             }
                             module.parameters.push(ir::Parameters {

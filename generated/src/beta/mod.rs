@@ -9,6 +9,8 @@ mod models;
 
 mod requests;
 
+pub mod schema;
+
 pub use models::*;
 
 pub use requests::*;

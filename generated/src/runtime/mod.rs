@@ -46,6 +46,7 @@ pub mod json;
 pub mod ops;
 pub mod patch;
 pub mod request;
+pub mod schema;
 
 // Generated code names serde through the runtime (`rt::serde::Serialize`, …).
 #[doc(hidden)]

@@ -52,6 +52,9 @@ impl GraphRequestBuilder {
     /// The default service root, `https://graph.microsoft.com/v1.0`.
     pub const DEFAULT_BASE_URL: &'static str = "https://graph.microsoft.com/v1.0";
 
+    /// The API version, as written in URLs.
+    pub const API_VERSION: &'static str = "v1.0";
+
     /// The default service root.
     pub fn new() -> Self {
         Self::with_base_url(Self::DEFAULT_BASE_URL)
@@ -63,6 +66,12 @@ impl GraphRequestBuilder {
         Self {
             path: rt::RequestPath::new(base_url),
         }
+    }
+
+    /// Requests under `path`, a service root (used by clients that carry their own
+    /// settings in the path).
+    pub fn from_path(path: rt::RequestPath) -> Self {
+        Self { path }
     }
 }
 
