@@ -9,9 +9,16 @@
 //!
 //! Requests are values that need no transport: they render an [`http::Request`] and parse an
 //! [`http::Response`] (see [`runtime::Operation`]).
+//!
+//! The optional cargo feature `client` adds `client`, an async HTTP client (reqwest) that
+//! sends them: bearer token, retries on throttling honouring `Retry-After`, paging streams.
+//! Without it the crate depends on no HTTP client and no async runtime.
 #![forbid(unsafe_code)]
 
 pub mod runtime;
+
+#[cfg(feature = "client")]
+pub mod client;
 
 #[cfg(feature = "beta")]
 pub mod beta;

@@ -27,6 +27,23 @@ pub fn generate(config: &Config, config_dir: &Path) -> Result<Vec<File>> {
     Ok(files)
 }
 
+/// Generates every configured version as one self-contained source file each, returned as
+/// `(module name, source)`. Used for test fixtures, which are compiled inline.
+pub fn generate_single_files(config: &Config, config_dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for version in &config.versions {
+        let path = config_dir.join(&version.input);
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let shown = display_path(config_dir, &version.input);
+        let module = lower_text(&shown, &text, version, &config.runtime)?;
+        out.push((version.module.clone(), emit::emit_single_file(&module)?));
+    }
+    Ok(out)
+}
+
 /// Runs parse, resolve, select and lower on one CSDL text; `file` names it in errors.
 pub fn lower_text(file: &str, text: &str, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
     let document = parse::parse_document(file, text)?;

@@ -102,7 +102,7 @@ fn space_items(text: &str) -> String {
 
 fn module_doc(module: &ir::Module) -> TokenStream {
     let lines = [
-        format!(" Microsoft Graph {}: the vppToken models and requests.", module.api_version),
+        format!(" Microsoft Graph {}: models and requests generated from `{}`.", module.api_version, module.source),
         String::new(),
         format!(" Requests start at [`GraphRequestBuilder`] or [`{}`] (default root `{}`).", first_root(module), module.base_url),
     ];
@@ -317,11 +317,12 @@ fn structure(s: &ir::Struct) -> TokenStream {
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
     let debug = debug_fields(&s.fields, false);
     let expecting = format!("a {} object", s.qualified);
+    let odata_type_doc = format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified);
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
         pub struct #name {
-            /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+            #[doc = #odata_type_doc]
             pub odata_type: Option<String>,
             #( #field_docs pub #field_names: Option<#field_types>, )*
             /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
@@ -515,6 +516,7 @@ fn schema(module: &ir::Module) -> Result<TokenStream> {
 
 fn requests(module: &ir::Module) -> Result<TokenStream> {
     let rt = runtime_use(module)?;
+    let use_fmt = if module.patches.is_empty() { quote!() } else { quote!(use std::fmt;) };
     let patches = module.patches.iter().map(patch);
     let selects = module.selects.iter().map(select);
     let parameters = module.parameters.iter().map(parameters);
@@ -544,7 +546,7 @@ fn requests(module: &ir::Module) -> Result<TokenStream> {
     Ok(quote! {
         //! The request side: request builders that mirror the URL, update bodies, `$select` names and
         //! operation parameters.
-        use std::fmt;
+        #use_fmt
         #rt
         #[allow(unused_imports)]
         use super::models::*;

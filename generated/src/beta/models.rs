@@ -511,7 +511,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
 /// CSDL: `microsoft.graph.entity`, entity type (abstract). Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
-    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+    /// The type annotation `@odata.type`, such as `#microsoft.graph.entity`, when present.
     pub odata_type: Option<String>,
     /// The entity's unique identifier, assigned by the service.
     ///
@@ -1051,7 +1051,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
 /// CSDL: `microsoft.graph.vppTokenActionResult`, complex type. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenActionResult {
-    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenActionResult`, when present.
     pub odata_type: Option<String>,
     /// The name of the action.
     ///
@@ -1210,7 +1210,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
 /// CSDL: `microsoft.graph.vppTokenLicenseSummary`, complex type. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenLicenseSummary {
-    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenLicenseSummary`, when present.
     pub odata_type: Option<String>,
     /// The Apple ID of the token's account.
     ///
@@ -1387,7 +1387,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
 /// CSDL: `microsoft.graph.vppTokenRevokeLicensesActionResult`, complex type derived from `microsoft.graph.vppTokenActionResult`. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenRevokeLicensesActionResult {
-    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenRevokeLicensesActionResult`, when present.
     pub odata_type: Option<String>,
     /// The name of the action.
     ///

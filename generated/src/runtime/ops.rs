@@ -490,6 +490,116 @@ impl<E: Expect> Operation for Invoke<E> {
     }
 }
 
+/// `send` and `stream` on the request values, with the client their path carries (see
+/// [`RequestPath::with_client`] and [`crate::client`]).
+#[cfg(feature = "client")]
+mod send {
+    use serde::de::DeserializeOwned;
+
+    use super::{Count, Create, Delete, Expect, Get, Invoke, List, Selectable, Update, Values};
+    use crate::client::{Error, ItemStream, send_bound};
+    use crate::runtime::collection::Collection;
+
+    impl<T: DeserializeOwned, P: Selectable> List<T, P> {
+        /// Sends the request with the client its path carries and reads one page.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<Collection<T>, Error> {
+            send_bound(self.path.client(), self).await
+        }
+
+        /// All the items of the collection, page after page (following `@odata.nextLink`),
+        /// fetched with the client the path carries. Nothing is sent until the stream is
+        /// polled; [`ItemStream::max_pages`] limits the number of pages.
+        ///
+        /// If the path carries no client, the stream yields [`Error::NotBound`] once.
+        pub fn stream(&self) -> ItemStream<T>
+        where
+            T: Send + 'static,
+            P: 'static,
+        {
+            ItemStream::from_operation(self.path.client().cloned(), self.clone())
+        }
+    }
+
+    impl<T: DeserializeOwned, P: Selectable> Get<T, P> {
+        /// Sends the request with the client its path carries and reads the entity.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<T, Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl<T: DeserializeOwned> Create<T> {
+        /// Sends the request with the client its path carries and reads the created entity.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<T, Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl<T: DeserializeOwned> Update<T> {
+        /// Sends the request with the client its path carries; the updated entity, if the
+        /// service returned it.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<Option<T>, Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl Delete {
+        /// Sends the request with the client its path carries.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<(), Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl Count {
+        /// Sends the request with the client its path carries and reads the count.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<u64, Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl<E: Expect> Invoke<E> {
+        /// Sends the action or function call with the client its path carries and reads the
+        /// result.
+        ///
+        /// # Errors
+        /// [`Error::NotBound`] when the path carries no client, else as
+        /// [`crate::client::Client::execute`].
+        pub async fn send(&self) -> Result<E::Output, Error> {
+            send_bound(self.path.client(), self).await
+        }
+    }
+
+    impl<T: DeserializeOwned + Send + 'static> Invoke<Values<T>> {
+        /// All the items the function returns, page after page, as [`List::stream`].
+        pub fn stream(&self) -> ItemStream<T> {
+            ItemStream::from_operation(self.path.client().cloned(), self.clone())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

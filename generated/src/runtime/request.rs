@@ -90,10 +90,51 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
 ///     "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens/a%2Fb%20c"
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
+#[cfg_attr(not(feature = "client"), derive(Debug, PartialEq, Eq))]
 pub struct RequestPath {
     base: Arc<str>,
     path: String,
+    /// The client that sends requests on this path, if any; not part of equality or `Debug`.
+    #[cfg(feature = "client")]
+    client: Option<crate::client::Client>,
+}
+
+#[cfg(feature = "client")]
+impl fmt::Debug for RequestPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestPath")
+            .field("base", &self.base)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+#[cfg(feature = "client")]
+impl PartialEq for RequestPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base && self.path == other.path
+    }
+}
+
+#[cfg(feature = "client")]
+impl Eq for RequestPath {}
+
+#[cfg(feature = "client")]
+impl RequestPath {
+    /// The same path, carrying `client`: the requests made from it (and from the paths and
+    /// builders derived from it) can be sent with their `send` methods.
+    #[must_use]
+    pub fn with_client(mut self, client: crate::client::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The client this path carries, if any.
+    #[must_use]
+    pub fn client(&self) -> Option<&crate::client::Client> {
+        self.client.as_ref()
+    }
 }
 
 impl RequestPath {
@@ -107,6 +148,8 @@ impl RequestPath {
         Self {
             base,
             path: String::new(),
+            #[cfg(feature = "client")]
+            client: None,
         }
     }
 
@@ -181,6 +224,8 @@ impl RequestPath {
         Self {
             base: Arc::clone(&self.base),
             path,
+            #[cfg(feature = "client")]
+            client: self.client.clone(),
         }
     }
 }
@@ -559,6 +604,9 @@ pub fn parse_count<B: AsRef<[u8]>>(response: &Response<B>) -> Result<u64, Respon
 pub struct NextPage<T> {
     url: String,
     item: PhantomData<fn() -> T>,
+    /// The client that sends the request, if any; not part of `Debug`.
+    #[cfg(feature = "client")]
+    client: Option<crate::client::Client>,
 }
 
 impl<T> NextPage<T> {
@@ -568,6 +616,8 @@ impl<T> NextPage<T> {
         Self {
             url,
             item: PhantomData,
+            #[cfg(feature = "client")]
+            client: None,
         }
     }
 
@@ -580,7 +630,41 @@ impl<T> NextPage<T> {
 
 impl<T> Clone for NextPage<T> {
     fn clone(&self) -> Self {
-        Self::new(self.url.clone())
+        Self {
+            url: self.url.clone(),
+            item: PhantomData,
+            #[cfg(feature = "client")]
+            client: self.client.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "client")]
+impl<T> NextPage<T> {
+    /// The same request, carrying `client` so that [`NextPage::send`] can send it.
+    /// [`Collection::next_page`] has no client; [`crate::client::Client::next_page`] binds one.
+    #[must_use]
+    pub fn with_client(mut self, client: crate::client::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The client this request carries, if any.
+    #[must_use]
+    pub fn client(&self) -> Option<&crate::client::Client> {
+        self.client.as_ref()
+    }
+}
+
+#[cfg(feature = "client")]
+impl<T: DeserializeOwned> NextPage<T> {
+    /// Sends the request with the client it carries and reads the page.
+    ///
+    /// # Errors
+    /// [`crate::client::Error::NotBound`] when the request carries no client (see
+    /// [`NextPage::with_client`]), else as [`crate::client::Client::execute`].
+    pub async fn send(&self) -> Result<Collection<T>, crate::client::Error> {
+        crate::client::send_bound(self.client.as_ref(), self).await
     }
 }
 

@@ -247,7 +247,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
 /// CSDL: `microsoft.graph.entity`, entity type (abstract). Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
-    /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
+    /// The type annotation `@odata.type`, such as `#microsoft.graph.entity`, when present.
     pub odata_type: Option<String>,
     /// The entity's unique identifier, assigned by the service.
     ///

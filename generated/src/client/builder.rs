@@ -1,0 +1,262 @@
+//! [`ClientBuilder`]: the service root, the access token, retries and timeouts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::auth::{StaticToken, TokenSource};
+use super::error::{Error, transport};
+use super::retry::{Jitter, RetryPolicy};
+use super::{Client, Inner};
+
+/// The service host root used unless [`ClientBuilder::base_url`] says otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com";
+
+/// The total time allowed for one attempt unless [`ClientBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// The time allowed to open a connection unless [`ClientBuilder::connect_timeout`] says
+/// otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures and builds a [`Client`]; see [`Client::builder`].
+///
+/// An access token is required: [`bearer_token`](Self::bearer_token) for a fixed one, or
+/// [`token_source`](Self::token_source) for one asked before every attempt.
+///
+/// Its `Debug` output never shows the token.
+#[must_use]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Arc<dyn TokenSource>>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            http: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("http_client", &self.http.as_ref().map(|_| "<given>"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: [`DEFAULT_BASE_URL`], [`RetryPolicy::default`],
+    /// [`DEFAULT_TIMEOUT`] and [`DEFAULT_CONNECT_TIMEOUT`], and no token yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The service host root, without the API version: `https://graph.microsoft.com` (the
+    /// default), a national cloud such as `https://graph.microsoft.us`, or a test server
+    /// such as `http://127.0.0.1:8080`. The version (`v1.0`, `beta`) is appended by
+    /// [`Client::v1_0`] and [`Client::beta`]; a trailing `/` is ignored.
+    ///
+    /// The access token is only ever sent to URLs below this root.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// A fixed access token, sent as `Authorization: Bearer {token}` with every request.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Arc::new(StaticToken(token.into())));
+        self
+    }
+
+    /// A [`TokenSource`], such as an async closure, asked for the access token before every
+    /// attempt.
+    pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
+        self.token = Some(Arc::new(source));
+        self
+    }
+
+    /// The whole retry policy at once (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// At most `attempts` attempts per request, the first included (see
+    /// [`RetryPolicy::max_attempts`]); `1` turns retries off.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry = self.retry.max_attempts(attempts);
+        self
+    }
+
+    /// At most this much time spent waiting between the attempts of one request (see
+    /// [`RetryPolicy::max_total_wait`]).
+    pub fn max_total_wait(mut self, budget: Duration) -> Self {
+        self.retry = self.retry.max_total_wait(budget);
+        self
+    }
+
+    /// The first backoff delay when a throttled response has no `Retry-After` (see
+    /// [`RetryPolicy::base_delay`]).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.retry = self.retry.base_delay(delay);
+        self
+    }
+
+    /// The longest backoff delay (see [`RetryPolicy::max_delay`]).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.retry = self.retry.max_delay(delay);
+        self
+    }
+
+    /// How backoff delays are randomized (see [`Jitter`]).
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.retry = self.retry.jitter(jitter);
+        self
+    }
+
+    /// The total time allowed for one attempt, from sending the request to reading the whole
+    /// response; `None` for no limit.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The time allowed to open a connection; `None` for no limit. Not used with
+    /// [`http_client`](Self::http_client), whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// A `reqwest` client to send the requests with (to share its connection pool, or for
+    /// proxies and certificates); by default one is built. The `Authorization` header is
+    /// added to each request, not to the client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when no token was given or the base URL is not an absolute
+    /// `http(s)` URL without query or fragment, [`Error::Transport`] when the HTTP client
+    /// cannot be initialized.
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self.token.ok_or_else(|| {
+            Error::Config("no access token: call bearer_token() or token_source()".to_owned())
+        })?;
+        let base = parse_base_url(&self.base_url)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder().user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ));
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(transport)?
+            }
+        };
+        let base_url = base.as_str().trim_end_matches('/').into();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                base_url,
+                token,
+                retry: self.retry,
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+            }),
+        })
+    }
+}
+
+/// Checks and normalizes the service host root.
+fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
+    let invalid = |why: &str| Error::Config(format!("invalid base URL {text:?}: {why}"));
+    let url = reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host().is_none() {
+        return Err(invalid("no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a query or fragment is not allowed"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials in the URL are not allowed"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_required() {
+        let err = ClientBuilder::new().build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_normalized() {
+        let build = |url: &str| {
+            ClientBuilder::new()
+                .bearer_token("t")
+                .base_url(url)
+                .build()
+                .map(|c| c.base_url().to_owned())
+        };
+        assert_eq!(build("https://graph.microsoft.com/").unwrap(), DEFAULT_BASE_URL);
+        assert_eq!(build("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(build("https://proxy.example/graph//").unwrap(), "https://proxy.example/graph");
+        for bad in [
+            "graph.microsoft.com",
+            "ftp://graph.microsoft.com",
+            "https://graph.microsoft.com/?a=b",
+            "https://user:pw@graph.microsoft.com",
+            "",
+        ] {
+            assert!(matches!(build(bad), Err(Error::Config(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let builder = ClientBuilder::new()
+            .bearer_token("s3cr3t-token")
+            .max_attempts(2)
+            .timeout(None);
+        let text = format!("{builder:?}");
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
+        let client = builder.build().unwrap();
+        let text = format!("{client:?} {client:#?}");
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert_eq!(client.retry_policy().attempts(), 2);
+    }
+}

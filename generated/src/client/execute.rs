@@ -1,0 +1,207 @@
+//! Sending one [`Operation`]: render, authorize, send, retry, read, parse.
+
+use std::time::Duration;
+
+use http::Method;
+use http::header::AUTHORIZATION;
+use time::OffsetDateTime;
+
+use super::Client;
+use super::auth::authorization;
+use super::error::{Error, transport};
+use super::retry::is_retryable_status;
+use crate::runtime::{BuildError, GraphError, Operation};
+
+impl Client {
+    /// Sends `operation` and parses its response, retrying as the [`RetryPolicy`] says.
+    ///
+    /// Works for any request value, whether or not its path carries a client (such as one
+    /// from [`crate::v1_0::device_app_management`] or
+    /// [`GraphRequestBuilder::with_base_url`](crate::v1_0::GraphRequestBuilder::with_base_url)),
+    /// as long as its URL is below this client's service root. The request is rendered again
+    /// with [`Operation::to_request`] for every attempt, and the [`TokenSource`] is asked for
+    /// a token before every attempt.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_vpptoken::client::Client) -> Result<(), graph_vpptoken::client::Error> {
+    /// use graph_vpptoken::v1_0::device_app_management;
+    ///
+    /// let count = client.execute(&device_app_management().vpp_tokens().count()).await?;
+    /// # let _ = count; Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// - [`Error::Build`] when the request cannot be rendered, [`Error::ForeignUrl`] when its
+    ///   URL is not below the service root, [`Error::Token`] when no token can be had;
+    /// - [`Error::Status`] for an error response, [`Error::Decode`] and
+    ///   [`Error::UnexpectedResponse`] for a response of the wrong form;
+    /// - [`Error::Transport`] when sending fails;
+    /// - [`Error::RetriesExhausted`] when the request was throttled (`429`), the service was
+    ///   unavailable (`503`) or the connection failed on every attempt the policy allowed.
+    ///   With a policy of a single attempt ([`RetryPolicy::never`]), that last outcome is
+    ///   returned as is instead.
+    ///
+    /// [`RetryPolicy`]: super::RetryPolicy
+    /// [`RetryPolicy::never`]: super::RetryPolicy::never
+    /// [`TokenSource`]: super::TokenSource
+    pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        let policy = &self.inner.retry;
+        let mut attempts = 0_u32;
+        let mut waited = Duration::ZERO;
+        loop {
+            attempts += 1;
+            let request = self.prepare(operation.to_request()?).await?;
+            let method = request.method().clone();
+            let (retry_after, last) = match self.inner.http.execute(request).await {
+                Ok(response) if is_retryable_status(response.status()) => {
+                    let error = GraphError::from_response(&read(response).await?);
+                    let delay = error
+                        .retry_after
+                        .map(|r| r.delay_from(OffsetDateTime::now_utc()));
+                    (delay, Error::Status(Box::new(error)))
+                }
+                Ok(response) => {
+                    let response = read(response).await?;
+                    return operation.parse_response(&response).map_err(Error::from);
+                }
+                Err(e) if is_retryable_transport(&e, &method) => (None, transport(e)),
+                Err(e) => return Err(transport(e)),
+            };
+            match policy.next_wait(attempts, retry_after, waited) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
+                    waited += delay;
+                }
+                None if policy.attempts() == 1 => return Err(last),
+                None => {
+                    return Err(Error::RetriesExhausted {
+                        attempts,
+                        last: Box::new(last),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Turns a rendered request into a `reqwest` one with the `Authorization` header and the
+    /// timeout, after checking that it goes to the service root.
+    async fn prepare(&self, request: http::Request<Vec<u8>>) -> Result<reqwest::Request, Error> {
+        let url = request.uri().to_string();
+        let mut request = reqwest::Request::try_from(request).map_err(|e| {
+            Error::Build(BuildError::InvalidUrl {
+                url,
+                message: e.to_string(),
+            })
+        })?;
+        self.check_url(request.url())?;
+        let authorization = authorization(&*self.inner.token).await?;
+        request.headers_mut().insert(AUTHORIZATION, authorization);
+        *request.timeout_mut() = self.inner.timeout;
+        Ok(request)
+    }
+
+    /// Accepts only URLs with the service root's scheme, host and port, and below its path.
+    fn check_url(&self, url: &reqwest::Url) -> Result<(), Error> {
+        let base = &self.inner.base;
+        let base_path = base.path().trim_end_matches('/');
+        let below = url
+            .path()
+            .strip_prefix(base_path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if url.origin() == base.origin() && below {
+            Ok(())
+        } else {
+            Err(Error::ForeignUrl {
+                origin: url.origin().ascii_serialization(),
+            })
+        }
+    }
+}
+
+/// Sends `operation` with `client`, or fails with [`Error::NotBound`] without one: the body
+/// of the `send` methods of the request values.
+pub(crate) async fn send_bound<O: Operation>(
+    client: Option<&Client>,
+    operation: &O,
+) -> Result<O::Output, Error> {
+    client.ok_or(Error::NotBound)?.execute(operation).await
+}
+
+/// Whether a failed send is worth another attempt: a connection that could not be opened
+/// (the request never reached the service), or a timeout of an idempotent request (for
+/// `POST` and `PATCH` the service may have acted on it already).
+fn is_retryable_transport(error: &reqwest::Error, method: &Method) -> bool {
+    error.is_connect() || (error.is_timeout() && method.is_idempotent())
+}
+
+/// Reads the whole response into an [`http::Response`] for [`Operation::parse_response`].
+async fn read(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, Error> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(transport)?;
+    let mut out = http::Response::new(Vec::from(body));
+    *out.status_mut() = status;
+    *out.version_mut() = version;
+    *out.headers_mut() = headers;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: &str) -> Client {
+        Client::builder()
+            .base_url(base)
+            .bearer_token("t")
+            .build()
+            .unwrap()
+    }
+
+    fn check(client: &Client, url: &str) -> Result<(), Error> {
+        client.check_url(&reqwest::Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn the_token_goes_only_below_the_service_root() {
+        let graph = client("https://graph.microsoft.com");
+        assert!(check(&graph, "https://graph.microsoft.com/v1.0/deviceAppManagement").is_ok());
+        assert!(check(&graph, "https://GRAPH.microsoft.com:443/beta/x?$skiptoken=1").is_ok());
+        for foreign in [
+            "http://graph.microsoft.com/v1.0",
+            "https://graph.microsoft.com:8443/v1.0",
+            "https://graph.microsoft.com.example/v1.0",
+            "https://example.com/v1.0",
+        ] {
+            let err = check(&graph, foreign).unwrap_err();
+            assert!(matches!(err, Error::ForeignUrl { .. }), "{foreign}");
+        }
+        let proxied = client("https://proxy.example/graph/");
+        assert!(check(&proxied, "https://proxy.example/graph/v1.0/x").is_ok());
+        assert!(check(&proxied, "https://proxy.example/graph").is_ok());
+        assert!(check(&proxied, "https://proxy.example/graphs/v1.0").is_err());
+        assert!(check(&proxied, "https://proxy.example/v1.0").is_err());
+    }
+
+    #[cfg(feature = "v1_0")]
+    #[tokio::test]
+    async fn unbound_requests_fail_without_sending() {
+        let list = crate::v1_0::device_app_management().vpp_tokens().count();
+        assert!(matches!(list.send().await, Err(Error::NotBound)));
+    }
+
+    #[cfg(feature = "v1_0")]
+    #[tokio::test]
+    async fn foreign_requests_are_not_sent() {
+        let client = client("http://127.0.0.1:9");
+        // Built without the client: rooted at graph.microsoft.com, not at the client's root.
+        let count = crate::v1_0::device_app_management().vpp_tokens().count();
+        let err = client.execute(&count).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::ForeignUrl { origin } if origin == "https://graph.microsoft.com"),
+            "{err:?}"
+        );
+    }
+}

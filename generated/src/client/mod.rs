@@ -1,0 +1,172 @@
+//! An async HTTP client (cargo feature `client`) that sends the request values of
+//! [`v1_0`](crate::v1_0) and [`beta`](crate::beta) with `reqwest`.
+//!
+//! - [`Client`] holds the connection pool, the service root, the [`TokenSource`] of the
+//!   access token, the [`RetryPolicy`] and the timeouts; [`Client::builder`] configures it.
+//! - [`Client::v1_0`] and [`Client::beta`] start request builders whose requests carry the
+//!   client, so that each can be sent with its `send` method (and lists paged with `stream`).
+//!   [`Client::execute`] sends any [`Operation`], such as one built without a client.
+//! - Throttling (`429`) and unavailability (`503`) are retried after the `Retry-After` delay,
+//!   or an exponential backoff with jitter, within a bound on attempts and on the total wait
+//!   (see [`RetryPolicy`]).
+//! - [`ItemStream`] yields the items of a collection page after page, following
+//!   `@odata.nextLink`.
+//! - [`Error`] tells apart transport failures, Graph error responses (with code, message and
+//!   request id), undecodable bodies (with the JSON path), exhausted retries, token failures
+//!   and requests that are not bound to a client.
+//!
+//! The access token is sent as `Authorization: Bearer …` only to URLs below the client's
+//! service root, and never appears in `Debug` or error output.
+//!
+//! The futures need a Tokio runtime (for the timers and `reqwest`'s I/O).
+//!
+//! ```no_run
+//! use graph_vpptoken::client::Client;
+//! use graph_vpptoken::v1_0::VppTokenPatch;
+//!
+//! # async fn run() -> Result<(), graph_vpptoken::client::Error> {
+//! let client = Client::builder().bearer_token("eyJ0eXAi…").build()?;
+//! let tokens = client.v1_0().device_app_management().vpp_tokens();
+//!
+//! // All tokens, following @odata.nextLink.
+//! let all = tokens.list().stream().collect_all().await?;
+//!
+//! if let Some(id) = all.first().and_then(|t| t.id.as_deref()) {
+//!     let patch = VppTokenPatch::new().country_or_region("us");
+//!     tokens.by_id(id).update(&patch).send().await?;
+//!     let synced = tokens.by_id(id).sync_licenses().send().await?;
+//!     println!("synced: {synced:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod builder;
+mod error;
+mod execute;
+mod paging;
+mod retry;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::runtime::{Collection, NextPage, Operation, RequestPath};
+
+pub use auth::{TokenFuture, TokenSource};
+pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use error::{BoxError, Error};
+pub use paging::ItemStream;
+pub use retry::{Jitter, RetryPolicy};
+
+pub(crate) use execute::send_bound;
+
+/// Sends Graph requests over HTTP. Cheap to clone: clones share one connection pool and
+/// configuration.
+///
+/// Its `Debug` output never shows the access token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What the clones of a [`Client`] share.
+struct Inner {
+    http: reqwest::Client,
+    /// The service host root, parsed.
+    base: reqwest::Url,
+    /// The service host root as text, without a trailing `/`.
+    base_url: Arc<str>,
+    token: Arc<dyn TokenSource>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("token", &"<redacted>")
+            .field("retry", &inner.retry)
+            .field("timeout", &inner.timeout)
+            .field("connect_timeout", &inner.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client for `https://graph.microsoft.com` with a fixed access token and the default
+    /// retries and timeouts.
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::build`].
+    pub fn new(bearer_token: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().bearer_token(bearer_token).build()
+    }
+
+    /// The service host root, such as `https://graph.microsoft.com` (without a trailing `/`).
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The retry policy.
+    #[must_use]
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// A path at `{base_url}/{version}` that carries this client.
+    #[must_use]
+    pub fn root(&self, version: &str) -> RequestPath {
+        RequestPath::new(format!("{}/{version}", self.inner.base_url)).with_client(self.clone())
+    }
+
+    /// The v1.0 request builders, rooted at `{base_url}/v1.0`; their requests carry this
+    /// client: `client.v1_0().device_app_management().vpp_tokens().list().send().await`.
+    #[cfg(feature = "v1_0")]
+    #[must_use]
+    pub fn v1_0(&self) -> crate::v1_0::GraphRequestBuilder {
+        crate::v1_0::GraphRequestBuilder::from_path(
+            self.root(crate::v1_0::GraphRequestBuilder::API_VERSION),
+        )
+    }
+
+    /// The beta request builders, rooted at `{base_url}/beta`; their requests carry this
+    /// client: `client.beta().device_app_management().vpp_tokens().list().send().await`.
+    #[cfg(feature = "beta")]
+    #[must_use]
+    pub fn beta(&self) -> crate::beta::GraphRequestBuilder {
+        crate::beta::GraphRequestBuilder::from_path(
+            self.root(crate::beta::GraphRequestBuilder::API_VERSION),
+        )
+    }
+
+    /// All the items of a collection request (a list, or a function returning a
+    /// collection), page after page, as [`ItemStream`]. Nothing is sent until the stream is
+    /// polled.
+    pub fn stream<T, O>(&self, operation: O) -> ItemStream<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+        O: Operation<Output = Collection<T>> + Send + Sync + 'static,
+    {
+        ItemStream::from_operation(Some(self.clone()), operation)
+    }
+
+    /// The request for the page after `page`, carrying this client (so that
+    /// [`NextPage::send`] works), or `None` on the last page.
+    #[must_use]
+    pub fn next_page<T>(&self, page: &Collection<T>) -> Option<NextPage<T>> {
+        page.next_page().map(|next| next.with_client(self.clone()))
+    }
+}
