@@ -221,7 +221,7 @@ fn parse_schema<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Schema> {
             "Function" => {
                 schema
                     .functions
-                    .push(parse_operation(cur, &child, OperationKind::Function)?)
+                    .push(parse_operation(cur, &child, OperationKind::Function)?);
             }
             "Term" => schema.terms.push(parse_term(cur, &child)?),
             "EntityContainer" => schema
@@ -993,7 +993,7 @@ impl<'a> Cursor<'a> {
                 Node::Text(text, _) => out.push_str(&text.xml_content(self.version)),
                 Node::CData(text, _) => out.push_str(&text.xml_content(self.version)),
                 Node::Ref(reference, offset) => {
-                    self.push_reference(&mut out, &reference, offset)?
+                    self.push_reference(&mut out, &reference, offset)?;
                 }
                 Node::Open(child) => self.skip(&child)?,
                 Node::Close => {
@@ -1014,13 +1014,11 @@ impl<'a> Cursor<'a> {
         offset: usize,
     ) -> Result<()> {
         if reference.is_char_ref() {
-            match reference.resolve_char_ref() {
-                Ok(Some(c)) => out.push(c),
-                Ok(None) | Err(_) => {
-                    let message = format!("invalid character reference `&{};`", &**reference);
-                    return Err(self.xml_error_at(offset, message));
-                }
-            }
+            let Ok(Some(c)) = reference.resolve_char_ref() else {
+                let message = format!("invalid character reference `&{};`", &**reference);
+                return Err(self.xml_error_at(offset, message));
+            };
+            out.push(c);
         } else if let Some(replacement) = resolve_predefined_entity(reference) {
             out.push_str(replacement);
         } else {

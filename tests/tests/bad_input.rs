@@ -1,0 +1,136 @@
+//! Bad input: malformed or hostile CSDL gives an error naming the file, line and column, and
+//! nothing is written; malformed JSON gives a typed error, never a panic.
+
+use std::path::{Path, PathBuf};
+
+use graph_vpptoken::runtime::{Operation, ResponseError};
+use vpptoken_codegen::codegen;
+use vpptoken_codegen::config::Config;
+
+const CONFIG: &str = r#"
+runtime = "crate::runtime"
+output = "out"
+[[version]]
+name = "v1.0"
+module = "v1_0"
+input = "input.xml"
+base_url = "https://example.test/v1.0"
+roots = ["sample.ns.thing"]
+"#;
+
+/// Runs the whole generation (as `cargo xtask codegen` does) on `csdl` in a fresh folder and
+/// returns the error, checking that the output folder was not created.
+fn generate_error(name: &str, csdl: &str) -> String {
+    let dir: PathBuf = std::env::temp_dir().join(format!("vpptoken-bad-input-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("codegen.toml"), CONFIG).unwrap();
+    std::fs::write(dir.join("input.xml"), csdl).unwrap();
+    let config = Config::load(&dir.join("codegen.toml")).unwrap();
+    let result = codegen::generate(&config, &dir)
+        .and_then(|files| vpptoken_codegen::write::sync(&dir.join(&config.output), &files, false));
+    let error = match result {
+        Ok(_) => panic!("{name}: bad input was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(!dir.join("out").exists(), "{name}: something was written");
+    let _ = std::fs::remove_dir_all(&dir);
+    error
+}
+
+fn schema(body: &str) -> String {
+    format!(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n\
+         <edmx:DataServices>\n\
+         <Schema Namespace=\"sample.ns\" Alias=\"s\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n\
+         {body}\n\
+         </Schema>\n\
+         </edmx:DataServices>\n\
+         </edmx:Edmx>\n"
+    )
+}
+
+#[test]
+fn unclosed_tag() {
+    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\">\n</ComplexType>");
+    let error = generate_error("unclosed", &csdl);
+    eprintln!("{error}");
+    assert!(error.contains("input.xml:"), "{error}");
+    assert!(error.contains("malformed XML"), "{error}");
+    let location = error.split(": ").next().unwrap();
+    let parts: Vec<&str> = location.rsplitn(3, ':').collect();
+    assert_eq!(parts.len(), 3, "file:line:column in {error}");
+    assert!(parts[1].parse::<u32>().unwrap() >= 5, "{error}");
+}
+
+#[test]
+fn unknown_type_reference() {
+    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"s.missing\" />\n</ComplexType>");
+    let error = generate_error("unknown-type", &csdl);
+    assert!(error.ends_with("input.xml:5:3: Property thing/a: unknown type `s.missing`"), "{error}");
+}
+
+#[test]
+fn cyclic_base_type() {
+    let csdl = schema(
+        "<ComplexType Name=\"thing\" BaseType=\"s.other\" />\n<ComplexType Name=\"other\" BaseType=\"s.thing\" />",
+    );
+    let error = generate_error("cycle", &csdl);
+    assert!(error.contains("input.xml:4:1: type sample.ns.thing: cyclic base type"), "{error}");
+}
+
+#[test]
+fn unknown_root_and_missing_attribute() {
+    let error = generate_error("no-root", &schema("<ComplexType Name=\"other\" />"));
+    assert!(error.contains("root `sample.ns.thing`") && error.contains("no such type"), "{error}");
+    let error = generate_error("no-name", &schema("<ComplexType Name=\"thing\">\n  <Property Type=\"Edm.String\" />\n</ComplexType>"));
+    assert!(error.contains("input.xml:5:3"), "{error}");
+    assert!(error.contains("Property"), "{error}");
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    for (i, csdl) in [
+        String::new(),
+        "\u{feff}".to_owned(),
+        "<".to_owned(),
+        "<edmx:Edmx>".to_owned(),
+        schema("<EnumType Name=\"e\"><Member Name=\"a\" Value=\"not a number\" /></EnumType>"),
+        schema("<ComplexType Name=\"thing\"><Property Name=\"a\" Type=\"Collection(\" /></ComplexType>"),
+        schema("<ComplexType Name=\"thing\" /><ComplexType Name=\"thing\" />"),
+        schema("<Action Name=\"a\" IsBound=\"true\" />"),
+        "<!DOCTYPE x [<!ENTITY a \"&a;&a;\">]><x>&a;</x>".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let error = generate_error(&format!("hostile-{i}"), csdl);
+        eprintln!("case {i}: {error}");
+        assert!(error.contains("input.xml"), "case {i}: {error}");
+    }
+}
+
+#[test]
+fn malformed_json_is_a_typed_error() {
+    let get = graph_vpptoken::v1_0::device_app_management().vpp_tokens().by_id("1").get();
+    for body in ["{", "[]", r#"{"state": 3}"#, r#"{"expirationDateTime": "yesterday"}"#] {
+        let response = http::Response::builder().status(200).body(body).unwrap();
+        match get.parse_response(&response) {
+            Err(ResponseError::Decode { path, .. }) => assert!(!path.is_empty(), "{body}"),
+            other => panic!("{body}: expected a decode error, got {other:?}"),
+        }
+    }
+    let response = http::Response::builder().status(200).body(r#"{"expirationDateTime": "yesterday"}"#).unwrap();
+    match get.parse_response(&response) {
+        Err(ResponseError::Decode { path, .. }) => assert_eq!(path, "expirationDateTime"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_official_path_of_the_config_is_shown_relative() {
+    // Errors name the input as `<config folder>/<input>`, as the preamble does.
+    let error = generate_error("shown", &schema("<ComplexType Name=\"thing\"><Property Name=\"a\" Type=\"s.nope\" /></ComplexType>"));
+    let shown = error.split(':').next().unwrap();
+    assert!(Path::new(shown).ends_with("input.xml"), "{error}");
+}
