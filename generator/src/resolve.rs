@@ -816,3 +816,116 @@ fn apply_fixups(model: &mut Model, fixups: &[Fixup]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+
+    fn model(body: &str) -> Result<Model> {
+        let text = format!(
+            "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n\
+             <edmx:DataServices>\n\
+             <Schema Namespace=\"microsoft.graph\" Alias=\"graph\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n\
+             {body}\n\
+             </Schema>\n\
+             </edmx:DataServices>\n\
+             </edmx:Edmx>\n"
+        );
+        resolve(&parse_document("m.xml", &text)?, &[])
+    }
+
+    const SAMPLE: &str = r#"<EnumType Name="state"><Member Name="a" /><Member Name="b" Value="5" /><Member Name="c" /></EnumType>
+<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+<EntityType Name="token" BaseType="graph.entity">
+  <Property Name="state" Type="graph.state" Nullable="false"><Annotation Term="Org.OData.Core.V1.Description" String="inline" /></Property>
+  <Property Name="tags" Type="Collection(Edm.String)" />
+</EntityType>
+<ComplexType Name="result" />
+<ComplexType Name="special" BaseType="microsoft.graph.result" />
+<Action Name="sync" IsBound="true"><Parameter Name="b" Type="graph.token" /><ReturnType Type="graph.token" /></Action>
+<Action Name="revoke" IsBound="true"><Parameter Name="b" Type="graph.token" /><Parameter Name="notify" Type="Edm.Boolean" Nullable="false" /></Action>
+<Function Name="find" IsBound="true"><Parameter Name="b" Type="Collection(graph.token)" /><Parameter Name="q" Type="Edm.String" /><ReturnType Type="Collection(graph.result)" /></Function>
+<EntityContainer Name="c"><EntitySet Name="tokens" EntityType="graph.token" /></EntityContainer>
+<Annotations Target="microsoft.graph.token/state"><Annotation Term="Org.OData.Core.V1.Description" String="out of line" /></Annotations>
+<Annotations Target="microsoft.graph.revoke(microsoft.graph.token, Edm.Boolean)"><Annotation Term="Org.OData.Core.V1.Description" String="revokes" /></Annotations>
+<Annotations Target="microsoft.graph.sync(microsoft.graph.token)"><Annotation Term="Org.OData.Core.V1.Description" String="syncs" /></Annotations>
+<Annotations Target="microsoft.graph.nothing/here"><Annotation Term="Org.OData.Core.V1.Description" String="ignored" /></Annotations>"#;
+
+    #[test]
+    fn resolves_aliases_chains_and_collections() {
+        let m = model(SAMPLE).unwrap();
+        let token = m.lookup("microsoft.graph.token").unwrap();
+        let entity = m.lookup("microsoft.graph.entity").unwrap();
+        assert_eq!(m.chain(token), vec![entity, token]);
+        assert_eq!(m.key(token), vec!["id".to_owned()]);
+        let names: Vec<_> = m.all_properties(token).iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["id", "state", "tags"]);
+        let tags = m.all_properties(token)[2];
+        assert!(tags.ty.collection && tags.nullable);
+        assert_eq!(m.ty(tags.ty.id).qualified, "Edm.String");
+        let state = m.all_properties(token)[1];
+        assert!(!state.nullable);
+        let TypeKind::Enum(e) = &m.ty(state.ty.id).kind else { panic!("an enum") };
+        let values: Vec<_> = e.members.iter().map(|x| (x.name.as_str(), x.value)).collect();
+        assert_eq!(values, [("a", 0), ("b", 5), ("c", 6)]);
+        let result = m.lookup("microsoft.graph.result").unwrap();
+        assert_eq!(m.all_derived(result), vec![m.lookup("microsoft.graph.special").unwrap()]);
+        assert!(m.container["tokens"].is_set);
+    }
+
+    #[test]
+    fn out_of_line_descriptions_win_and_operation_targets_match_both_forms() {
+        let m = model(SAMPLE).unwrap();
+        let token = m.lookup("microsoft.graph.token").unwrap();
+        assert_eq!(m.all_properties(token)[1].description.as_deref(), Some("out of line"));
+        let op = |name: &str| m.operations.iter().find(|o| o.name == name).unwrap();
+        assert_eq!(op("revoke").description.as_deref(), Some("revokes"));
+        assert_eq!(op("sync").description.as_deref(), Some("syncs"));
+        assert_eq!(op("revoke").parameters.len(), 1);
+        let bound = &m.bound[&TypeRef { id: token, collection: true }];
+        assert_eq!(m.operations[bound[0].0].name, "find");
+        let by_entity: Vec<_> = m.bound[&TypeRef { id: token, collection: false }]
+            .iter()
+            .map(|o| m.operations[o.0].name.as_str())
+            .collect();
+        assert_eq!(by_entity, ["revoke", "sync"]);
+    }
+
+    #[test]
+    fn fixups_replace_descriptions_and_nullability_and_must_hit_something() {
+        let doc = parse_document(
+            "m.xml",
+            &format!("<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices><Schema Namespace=\"microsoft.graph\" Alias=\"graph\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">{SAMPLE}</Schema></edmx:DataServices></edmx:Edmx>"),
+        )
+        .unwrap();
+        let fix = |target: &str| Fixup {
+            target: target.into(),
+            reason: "test".into(),
+            description: Some("fixed".into()),
+            nullable: Some(true),
+        };
+        let m = resolve(&doc, &[fix("microsoft.graph.token/state"), fix("microsoft.graph.state/b")]).unwrap();
+        let token = m.lookup("microsoft.graph.token").unwrap();
+        let state = m.all_properties(token)[1];
+        assert_eq!((state.description.as_deref(), state.nullable), (Some("fixed"), true));
+        let err = resolve(&doc, &[fix("microsoft.graph.token/nope")]).unwrap_err().to_string();
+        assert!(err.contains("fixup `microsoft.graph.token/nope`"), "{err}");
+    }
+
+    #[test]
+    fn errors_name_the_element_and_position() {
+        let err = model("<ComplexType Name=\"a\" BaseType=\"graph.b\" />\n<ComplexType Name=\"b\" BaseType=\"graph.a\" />")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("m.xml:4:1: type microsoft.graph.a: cyclic base type"), "{err}");
+        let err = model("<EntityType Name=\"a\" BaseType=\"graph.c\" />\n<ComplexType Name=\"c\" />")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("base type `graph.c` is not an entity type"), "{err}");
+        let err = model("<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"graph.nope\" />\n</ComplexType>")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "m.xml:5:3: Property a/p: unknown type `graph.nope`");
+    }
+}

@@ -201,3 +201,74 @@ fn resolve_path(model: &Model, text: &str) -> Result<Path> {
         segments,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+    use crate::resolve::resolve;
+
+    const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" /></EntityType>
+<EntityType Name="root" BaseType="n.entity"><NavigationProperty Name="items" Type="Collection(n.item)" ContainsTarget="true" /></EntityType>
+<EntityType Name="item" BaseType="n.entity"><Property Name="result" Type="n.result" /><NavigationProperty Name="other" Type="n.unrelated" /></EntityType>
+<EntityType Name="special" BaseType="n.item" />
+<EntityType Name="unrelated" BaseType="n.entity" />
+<ComplexType Name="result" /><ComplexType Name="derivedResult" BaseType="n.result" />
+<ComplexType Name="summary" /><ComplexType Name="unused" />
+<Function Name="summarize" IsBound="true"><Parameter Name="b" Type="Collection(n.item)" /><ReturnType Type="Collection(n.summary)" /></Function>
+<Action Name="elsewhere" IsBound="true"><Parameter Name="b" Type="n.unrelated" /></Action>
+<EntityContainer Name="c"><Singleton Name="root" Type="n.root" /></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#;
+
+    fn names(model: &Model, selection: &Selection) -> Vec<String> {
+        selection.types.iter().map(|t| model.ty(*t).name.clone()).collect()
+    }
+
+    #[test]
+    fn closure_follows_properties_bases_derived_complex_types_and_operations() {
+        let model = resolve(&parse_document("s.xml", CSDL).unwrap(), &[]).unwrap();
+        let selection = select(&model, &["n.item".into()], &["root/items".into()]).unwrap();
+        assert_eq!(names(&model, &selection), ["derivedResult", "entity", "item", "result", "summary"]);
+        let ops: Vec<_> = selection.operations.iter().map(|o| model.operations[o.0].name.as_str()).collect();
+        assert_eq!(ops, ["summarize"]);
+        let path = &selection.paths[0];
+        assert_eq!(path.segments.len(), 2);
+        assert!(path.last().is_collection());
+        assert_eq!(select(&model, &["n.item".into()], &["root/items".into()]).unwrap(), selection);
+    }
+
+    #[test]
+    fn paths_with_keys_and_casts() {
+        let model = resolve(&parse_document("s.xml", CSDL).unwrap(), &[]).unwrap();
+        let selection = select(&model, &["n.special".into()], &["root/items/{id}/n.special/other".into()]).unwrap();
+        let kinds: Vec<_> = selection.paths[0]
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Root { .. } => "root",
+                Segment::Navigation { .. } => "navigation",
+                Segment::Key { .. } => "key",
+                Segment::Cast { .. } => "cast",
+            })
+            .collect();
+        assert_eq!(kinds, ["root", "navigation", "key", "cast", "navigation"]);
+        assert!(names(&model, &selection).contains(&"unrelated".to_owned()));
+    }
+
+    #[test]
+    fn bad_paths_and_roots_are_errors() {
+        let model = resolve(&parse_document("s.xml", CSDL).unwrap(), &[]).unwrap();
+        let err = |roots: &[&str], paths: &[&str]| {
+            let roots: Vec<String> = roots.iter().map(|s| s.to_string()).collect();
+            let paths: Vec<String> = paths.iter().map(|s| s.to_string()).collect();
+            select(&model, &roots, &paths).unwrap_err().to_string()
+        };
+        assert!(err(&["n.nope"], &[]).contains("root `n.nope`"));
+        assert!(err(&["n.item"], &["nowhere"]).contains("no singleton or entity set `nowhere`"));
+        assert!(err(&["n.item"], &["root/items/other"]).contains("add `{id}`"));
+        assert!(err(&["n.item"], &["root/items/{id}/n.unrelated"]).contains("does not derive from `n.item`"));
+        assert!(err(&["n.item"], &["root/missing"]).contains("has no navigation property `missing`"));
+    }
+}

@@ -538,7 +538,7 @@ fn beta_revoke_licenses_action_result_resource(example: &Example) {
 
 #[test]
 fn every_fixture_has_a_test() {
-    common::assert_all_fixtures_covered("docs", EXAMPLES);
+    common::assert_all_fixtures_covered("docs", EXAMPLES, &[]);
 }
 
 #[test]

@@ -18,6 +18,12 @@ use graph_vpptoken::{beta, v1_0};
 /// as `(seed, reason)`. Each must still fail; one that passes fails its test.
 const KNOWN_DEVIATIONS: &[(&str, &str)] = &[];
 
+/// Seed fixtures whose test lives in another file, as `(seed, file under tests/tests/)`.
+const TESTED_ELSEWHERE: &[(&str, &str)] = &[
+    // The retired type-cast path, generated from a synthetic CSDL fixture.
+    ("000_80c815304b23218e", "fixture_code.rs"),
+];
+
 /// One test per seed fixture, and the list of fixtures that have one.
 macro_rules! seeds {
     ($($test:ident => $check:path,)*) => {
@@ -196,7 +202,7 @@ fn beta_update_with_action_results(example: &Example) {
 
 #[test]
 fn every_seed_fixture_has_a_test() {
-    common::assert_all_fixtures_covered("seeds", SEEDS);
+    common::assert_all_fixtures_covered("seeds", SEEDS, TESTED_ELSEWHERE);
 }
 
 #[test]

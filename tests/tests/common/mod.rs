@@ -46,11 +46,19 @@ pub fn fixture_ids(kind: &str) -> Vec<String> {
     ids
 }
 
-/// Fails unless the fixtures of `kind` are exactly the ones `covered` by tests.
-pub fn assert_all_fixtures_covered(kind: &str, covered: &[&str]) {
+/// Fails unless the fixtures of `kind` are exactly the ones `covered` by tests here plus the
+/// ones tested `elsewhere`, given as `(fixture id, test file under tests/tests/)`; the named file
+/// must exist and name the fixture.
+pub fn assert_all_fixtures_covered(kind: &str, covered: &[&str], elsewhere: &[(&str, &str)]) {
     let on_disk: BTreeSet<String> = fixture_ids(kind).into_iter().collect();
-    let tested: BTreeSet<String> = covered.iter().map(|s| (*s).to_owned()).collect();
+    let mut tested: BTreeSet<String> = covered.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(covered.len(), tested.len(), "a fixture is listed twice");
+    for (id, file) in elsewhere {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(text.contains(id), "{} is said to test {id} but does not name it", path.display());
+        assert!(tested.insert((*id).to_owned()), "{id} is tested here and elsewhere");
+    }
     let untested: Vec<_> = on_disk.difference(&tested).collect();
     let missing: Vec<_> = tested.difference(&on_disk).collect();
     assert!(untested.is_empty(), "fixtures in fixtures/{kind}/ without a test: {untested:?}");
