@@ -24,3 +24,8 @@ pub mod client;
 pub mod beta;
 #[cfg(feature = "v1_0")]
 pub mod v1_0;
+
+/// The examples of the workspace README, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
