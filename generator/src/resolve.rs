@@ -477,6 +477,10 @@ impl<'a> Resolver<'a> {
                 self.model.types[id.0].kind = TypeKind::Structured(def);
                 self.model.types[id.0].description = description_of(&t.annotations);
             }
+        }
+        // Operations and container children last: they may refer to types of any schema.
+        for schema in &doc.schemas {
+            let ns = &schema.namespace;
             for op in schema.actions.iter().chain(&schema.functions) {
                 let def = self.operation(ns, op)?;
                 self.model.operations.push(def);
