@@ -50,7 +50,10 @@ fn describe(token: &VppToken) -> String {
     format!(
         "{} ({}, {}, expires {})",
         token.id.as_deref().unwrap_or("?"),
-        token.organization_name.as_deref().unwrap_or("no organization"),
+        token
+            .organization_name
+            .as_deref()
+            .unwrap_or("no organization"),
         token.state.as_ref().map_or("unknown state", |s| s.as_str()),
         token
             .expiration_date_time

@@ -5,8 +5,8 @@
 //!
 //! The module has two layers:
 //!
-//! - a [`Cursor`] over quick-xml's zero-copy [`Reader`] that hands out element start tags
-//!   ([`Tag`]) with their line and column, tracks nesting so that a caller can ask for
+//! - a `Cursor` over quick-xml's zero-copy [`Reader`] that hands out element start tags
+//!   (`Tag`) with their line and column, tracks nesting so that a caller can ask for
 //!   the next child of an element (anything it left unread is skipped), and turns every
 //!   failure into an [`Error`] carrying a [`Location`];
 //! - one function per CSDL element (`parse_schema`, `parse_structured_type`,
@@ -56,7 +56,11 @@ use crate::error::{Error, Location, Result};
 ///   `true`/`false`/`1`/`0`, a non-integer `Member Value`, …).
 ///
 /// Every error carries the file and the line and column of the element concerned (the
-/// `<` of its start tag), or for XML syntax errors the place quick-xml reports.
+/// `<` of its start tag); a malformed attribute is reported at the attribute, other XML
+/// syntax errors at the place quick-xml reports, and an input that ends too early at the
+/// innermost element left open.
+///
+/// The `Version` of `edmx:Edmx` is read but not required (it is empty when absent).
 ///
 /// # Example
 ///
@@ -1220,10 +1224,7 @@ impl<'t> Iterator for Attrs<'t> {
             }));
         }
         if let Cow::Borrowed(raw) = attr.value {
-            if !raw
-                .bytes()
-                .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'))
-            {
+            if !needs_normalizing(raw) {
                 // Nothing to replace: skip quick-xml's normalization pass.
                 return Some(Ok((name, Cow::Borrowed(raw))));
             }
@@ -1243,6 +1244,14 @@ impl<'t> Iterator for Attrs<'t> {
             }
         })
     }
+}
+
+/// Whether attribute normalization could change `raw`: it holds a reference (`&`) or
+/// a tab, line feed or carriage return (other control characters, invalid in XML, are
+/// left to quick-xml too). Written without early exit so that it vectorizes.
+fn needs_normalizing(raw: &str) -> bool {
+    raw.bytes()
+        .fold(false, |found, b| found | (b < 0x0E) | (b == b'&'))
 }
 
 /// An [`AttrFault`] for a syntax error quick-xml found in an attribute list.
@@ -2175,6 +2184,31 @@ mod tests {
             panic!("expected an XML error: {error:?}");
         };
         assert_eq!(location.pos, pos(5, 24));
+    }
+
+    #[test]
+    fn attribute_values_are_normalized() {
+        let schema = parse_schema(
+            "      <Annotations Target=\"a\tb\r\nc&#10;d&#x9;e &lt;&gt;&apos;\">\n      </Annotations>\n",
+        );
+        // Literal tabs and line breaks become spaces; character references are kept.
+        assert_eq!(schema.annotations[0].target, "a b c\nd\te <>'");
+    }
+
+    #[test]
+    fn bad_references_in_text_are_xml_errors() {
+        let body = "      <Annotations Target=\"t\">\n        <Annotation Term=\"T\"><String>a &bogus; b</String></Annotation>\n      </Annotations>\n";
+        let error = parse_err(&doc(body));
+        assert_eq!(
+            error.to_string(),
+            "file.xml:6:40: malformed XML: unknown entity `&bogus;`"
+        );
+        let body = "      <Annotations Target=\"t\">\n        <Annotation Term=\"T\"><String>&#0;</String></Annotation>\n      </Annotations>\n";
+        let error = parse_err(&doc(body));
+        assert_eq!(
+            error.to_string(),
+            "file.xml:6:38: malformed XML: invalid character reference `&#0;`"
+        );
     }
 
     #[test]

@@ -127,20 +127,33 @@ fn v1_documented_patch() -> v1_0::VppTokenPatch {
 
 /// The typed values of the token every documented v1.0 response shows.
 fn assert_v1_documented_token(token: &v1_0::VppToken) {
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some(ID));
     assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
-    assert_eq!(token.vpp_token_account_type, Some(v1_0::VppTokenAccountType::Education));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(v1_0::VppTokenAccountType::Education)
+    );
     assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
     assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
     assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
     assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
     assert_eq!(token.token.as_deref(), Some(TOKEN));
     assert_eq!(token.state, Some(v1_0::VppTokenState::Valid));
-    assert_eq!(token.last_sync_status, Some(v1_0::VppTokenSyncStatus::InProgress));
+    assert_eq!(
+        token.last_sync_status,
+        Some(v1_0::VppTokenSyncStatus::InProgress)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
-    assert!(token.additional.is_empty(), "unexpected unknown properties: {:?}", token.additional);
+    assert!(
+        token.additional.is_empty(),
+        "unexpected unknown properties: {:?}",
+        token.additional
+    );
     assert_expiration_converts(token.expiration_date_time.as_ref());
     assert_token_redacted(&format!("{token:?}"), TOKEN);
 }
@@ -152,11 +165,16 @@ fn assert_expiration_converts(value: Option<&DateTimeOffset>) {
     assert_eq!(standard.unix_timestamp(), 1_483_257_477);
     assert_eq!(standard.nanosecond(), 248_123_400);
     assert_eq!(standard.offset().whole_seconds(), -8 * 3600);
-    assert_eq!((standard.year(), u8::from(standard.month()), standard.day()), (2016, 12, 31));
+    assert_eq!(
+        (standard.year(), u8::from(standard.month()), standard.day()),
+        (2016, 12, 31)
+    );
 }
 
 fn v1_create(example: &Example) {
-    let operation = v1_0::device_app_management().vpp_tokens().create(&v1_documented_entity());
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .create(&v1_documented_entity());
     example.assert_request(&operation);
     let created = example.parse(&operation);
     assert_v1_documented_token(&created);
@@ -165,7 +183,10 @@ fn v1_create(example: &Example) {
 }
 
 fn v1_delete(example: &Example) {
-    let operation = v1_0::device_app_management().vpp_tokens().by_id(example.key()).delete();
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .delete();
     example.assert_request(&operation);
     example.assert_no_content();
     let result = example.parse_with(&operation);
@@ -174,7 +195,10 @@ fn v1_delete(example: &Example) {
 
 fn v1_get(example: &Example) {
     assert!(example.has_normalization("unwrap_value"));
-    let operation = v1_0::device_app_management().vpp_tokens().by_id(example.key()).get();
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .get();
     example.assert_request(&operation);
     let token = example.parse(&operation);
     assert_v1_documented_token(&token);
@@ -198,9 +222,14 @@ fn v1_list(example: &Example) {
 
 fn v1_sync_licenses(example: &Example) {
     assert!(example.has_normalization("unwrap_value"));
-    let operation = v1_0::device_app_management().vpp_tokens().by_id(example.key()).sync_licenses();
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .sync_licenses();
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the documented response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the documented response has a body");
     assert_v1_documented_token(&token);
     example.assert_round_trip(&token);
     snapshot(example, &token);
@@ -212,7 +241,9 @@ fn v1_update(example: &Example) {
         .by_id(example.key())
         .update(&v1_documented_patch());
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the documented response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the documented response has a body");
     assert_v1_documented_token(&token);
     example.assert_round_trip(&token);
     snapshot(example, &token);
@@ -221,18 +252,34 @@ fn v1_update(example: &Example) {
 fn v1_resource(example: &Example) {
     assert!(example.request().is_none());
     example.assert_template_valid(&v1_0::schema::SCHEMA);
-    let token: v1_0::VppToken = serde_json::from_value(example.response_body().unwrap()).expect("the resource parses");
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    let token: v1_0::VppToken =
+        serde_json::from_value(example.response_body().unwrap()).expect("the resource parses");
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some("String (identifier)"));
     assert_eq!(token.organization_name.as_deref(), Some("String"));
-    assert_eq!(token.vpp_token_account_type, Some(v1_0::VppTokenAccountType::Education));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(v1_0::VppTokenAccountType::Education)
+    );
     assert_eq!(token.apple_id.as_deref(), Some("String"));
     assert_date_time(token.expiration_date_time.as_ref(), "2027-06-30T12:00:00Z");
-    assert_date_time(token.last_sync_date_time.as_ref(), "2026-05-04T03:02:01.1234567+02:00");
-    assert_date_time(token.last_modified_date_time.as_ref(), "2026-05-04T03:00:00.5-07:00");
+    assert_date_time(
+        token.last_sync_date_time.as_ref(),
+        "2026-05-04T03:02:01.1234567+02:00",
+    );
+    assert_date_time(
+        token.last_modified_date_time.as_ref(),
+        "2026-05-04T03:00:00.5-07:00",
+    );
     assert_eq!(token.token.as_deref(), Some("String"));
     assert_eq!(token.state, Some(v1_0::VppTokenState::Expired));
-    assert_eq!(token.last_sync_status, Some(v1_0::VppTokenSyncStatus::Failed));
+    assert_eq!(
+        token.last_sync_status,
+        Some(v1_0::VppTokenSyncStatus::Failed)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some("String"));
     assert!(token.additional.is_empty(), "{:?}", token.additional);
@@ -307,17 +354,26 @@ fn beta_documented_patch() -> beta::VppTokenPatch {
 /// The typed values of the token the documented beta responses show; the syncLicenses page
 /// leaves out `roleScopeTagIds`.
 fn assert_beta_documented_token(token: &beta::VppToken, role_scope_tag_ids: bool) {
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some(ID));
     assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
-    assert_eq!(token.vpp_token_account_type, Some(beta::VppTokenAccountType::Education));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(beta::VppTokenAccountType::Education)
+    );
     assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
     assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
     assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
     assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
     assert_eq!(token.token.as_deref(), Some(TOKEN));
     assert_eq!(token.state, Some(beta::VppTokenState::Valid));
-    assert_eq!(token.last_sync_status, Some(beta::VppTokenSyncStatus::InProgress));
+    assert_eq!(
+        token.last_sync_status,
+        Some(beta::VppTokenSyncStatus::InProgress)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
     assert_eq!(token.data_sharing_consent_granted, Some(true));
@@ -326,29 +382,50 @@ fn assert_beta_documented_token(token: &beta::VppToken, role_scope_tag_ids: bool
     assert_eq!(token.claim_token_management_from_external_mdm, Some(true));
     assert_eq!(token.apple_device_app_delivery_protocol_type, None);
     if role_scope_tag_ids {
-        assert_eq!(token.role_scope_tag_ids, Some(vec![ROLE_SCOPE_TAG.to_owned()]));
+        assert_eq!(
+            token.role_scope_tag_ids,
+            Some(vec![ROLE_SCOPE_TAG.to_owned()])
+        );
     } else {
         assert_eq!(token.role_scope_tag_ids, None);
     }
-    let results = token.token_action_results.as_deref().expect("tokenActionResults");
+    let results = token
+        .token_action_results
+        .as_deref()
+        .expect("tokenActionResults");
     assert_eq!(results.len(), 1);
     let beta::AnyVppTokenActionResult::VppTokenActionResult(result) = &results[0] else {
-        panic!("tokenActionResults[0] is the base type, got {:?}", results[0]);
+        panic!(
+            "tokenActionResults[0] is the base type, got {:?}",
+            results[0]
+        );
     };
-    assert_eq!(result.odata_type.as_deref(), Some("microsoft.graph.vppTokenActionResult"));
+    assert_eq!(
+        result.odata_type.as_deref(),
+        Some("microsoft.graph.vppTokenActionResult")
+    );
     assert_eq!(result.action_name.as_deref(), Some(ACTION_NAME));
     assert_eq!(result.action_state, Some(beta::ActionState::Pending));
     assert_date_time(result.start_date_time.as_ref(), ACTION_START);
     assert_date_time(result.last_updated_date_time.as_ref(), ACTION_UPDATED);
     assert!(result.additional.is_empty(), "{:?}", result.additional);
-    assert_eq!(results[0].odata_type(), Some("microsoft.graph.vppTokenActionResult"));
-    assert!(token.additional.is_empty(), "unexpected unknown properties: {:?}", token.additional);
+    assert_eq!(
+        results[0].odata_type(),
+        Some("microsoft.graph.vppTokenActionResult")
+    );
+    assert!(
+        token.additional.is_empty(),
+        "unexpected unknown properties: {:?}",
+        token.additional
+    );
     assert_expiration_converts(token.expiration_date_time.as_ref());
     assert_token_redacted(&format!("{token:?}"), TOKEN);
 }
 
 fn beta_create(example: &Example) {
-    let operation = beta::device_app_management().vpp_tokens().create(&beta_documented_entity());
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .create(&beta_documented_entity());
     example.assert_request(&operation);
     let created = example.parse(&operation);
     assert_beta_documented_token(&created, true);
@@ -357,7 +434,10 @@ fn beta_create(example: &Example) {
 }
 
 fn beta_delete(example: &Example) {
-    let operation = beta::device_app_management().vpp_tokens().by_id(example.key()).delete();
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .delete();
     example.assert_request(&operation);
     example.assert_no_content();
     let result = example.parse_with(&operation);
@@ -366,7 +446,10 @@ fn beta_delete(example: &Example) {
 
 fn beta_get(example: &Example) {
     assert!(example.has_normalization("unwrap_value"));
-    let operation = beta::device_app_management().vpp_tokens().by_id(example.key()).get();
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .get();
     example.assert_request(&operation);
     let token = example.parse(&operation);
     assert_beta_documented_token(&token, true);
@@ -383,7 +466,10 @@ fn beta_get_licenses_for_app(example: &Example) {
     let page: Collection<beta::VppTokenLicenseSummary> = example.parse(&operation);
     assert_eq!(page.value.len(), 1);
     let summary = &page.value[0];
-    assert_eq!(summary.odata_type.as_deref(), Some("microsoft.graph.vppTokenLicenseSummary"));
+    assert_eq!(
+        summary.odata_type.as_deref(),
+        Some("microsoft.graph.vppTokenLicenseSummary")
+    );
     assert_eq!(summary.vpp_token_id.as_deref(), Some("Vpp Token Id value"));
     assert_eq!(summary.apple_id.as_deref(), Some(APPLE_ID));
     assert_eq!(summary.organization_name.as_deref(), Some(ORGANIZATION));
@@ -426,7 +512,9 @@ fn beta_revoke_licenses(example: &Example) {
 }
 
 fn beta_sync_license_counts(example: &Example) {
-    let operation = beta::device_app_management().vpp_tokens().sync_license_counts();
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .sync_license_counts();
     example.assert_request(&operation);
     example.assert_no_content();
     let result = example.parse_with(&operation);
@@ -435,9 +523,14 @@ fn beta_sync_license_counts(example: &Example) {
 
 fn beta_sync_licenses(example: &Example) {
     assert!(example.has_normalization("unwrap_value"));
-    let operation = beta::device_app_management().vpp_tokens().by_id(example.key()).sync_licenses();
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .sync_licenses();
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the documented response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the documented response has a body");
     assert_beta_documented_token(&token, false);
     example.assert_round_trip(&token);
     snapshot(example, &token);
@@ -449,7 +542,9 @@ fn beta_update(example: &Example) {
         .by_id(example.key())
         .update(&beta_documented_patch());
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the documented response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the documented response has a body");
     assert_beta_documented_token(&token, true);
     example.assert_round_trip(&token);
     snapshot(example, &token);
@@ -458,18 +553,34 @@ fn beta_update(example: &Example) {
 fn beta_resource(example: &Example) {
     assert!(example.request().is_none());
     example.assert_template_valid(&beta::schema::SCHEMA);
-    let token: beta::VppToken = serde_json::from_value(example.response_body().unwrap()).expect("the resource parses");
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    let token: beta::VppToken =
+        serde_json::from_value(example.response_body().unwrap()).expect("the resource parses");
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some("String (identifier)"));
     assert_eq!(token.organization_name.as_deref(), Some("String"));
-    assert_eq!(token.vpp_token_account_type, Some(beta::VppTokenAccountType::Business));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(beta::VppTokenAccountType::Business)
+    );
     assert_eq!(token.apple_id.as_deref(), Some("String"));
     assert_date_time(token.expiration_date_time.as_ref(), "2027-06-30T12:00:00Z");
-    assert_date_time(token.last_sync_date_time.as_ref(), "2026-05-04T03:02:01.1234567+02:00");
-    assert_date_time(token.last_modified_date_time.as_ref(), "2026-05-04T03:00:00.5-07:00");
+    assert_date_time(
+        token.last_sync_date_time.as_ref(),
+        "2026-05-04T03:02:01.1234567+02:00",
+    );
+    assert_date_time(
+        token.last_modified_date_time.as_ref(),
+        "2026-05-04T03:00:00.5-07:00",
+    );
     assert_eq!(token.token.as_deref(), Some("String"));
     assert_eq!(token.state, Some(beta::VppTokenState::Valid));
-    assert_eq!(token.last_sync_status, Some(beta::VppTokenSyncStatus::Completed));
+    assert_eq!(
+        token.last_sync_status,
+        Some(beta::VppTokenSyncStatus::Completed)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some("String"));
     assert_eq!(token.data_sharing_consent_granted, Some(true));
@@ -477,18 +588,33 @@ fn beta_resource(example: &Example) {
     assert_eq!(token.location_name.as_deref(), Some("String"));
     assert_eq!(token.claim_token_management_from_external_mdm, Some(true));
     assert_eq!(token.role_scope_tag_ids, Some(vec!["String".to_owned()]));
-    let results = token.token_action_results.as_deref().expect("tokenActionResults");
+    let results = token
+        .token_action_results
+        .as_deref()
+        .expect("tokenActionResults");
     let [beta::AnyVppTokenActionResult::VppTokenActionResult(result)] = results else {
         panic!("one action result of the base type, got {results:?}");
     };
-    assert_eq!(result.odata_type.as_deref(), Some("microsoft.graph.vppTokenActionResult"));
+    assert_eq!(
+        result.odata_type.as_deref(),
+        Some("microsoft.graph.vppTokenActionResult")
+    );
     assert_eq!(result.action_name.as_deref(), Some("String"));
     assert_eq!(result.action_state, Some(beta::ActionState::Done));
-    assert_date_time(result.start_date_time.as_ref(), "2026-05-04T02:59:00.0000000Z");
-    assert_date_time(result.last_updated_date_time.as_ref(), "2026-05-04T03:01:30.9999999Z");
+    assert_date_time(
+        result.start_date_time.as_ref(),
+        "2026-05-04T02:59:00.0000000Z",
+    );
+    assert_date_time(
+        result.last_updated_date_time.as_ref(),
+        "2026-05-04T03:01:30.9999999Z",
+    );
     // `lastAppCount` is on the beta page only, in no metadata: kept as an unknown property.
     assert_eq!(token.additional.len(), 1, "{:?}", token.additional);
-    assert_eq!(token.additional.get("lastAppCount"), Some(&serde_json::json!(1024)));
+    assert_eq!(
+        token.additional.get("lastAppCount"),
+        Some(&serde_json::json!(1024))
+    );
     assert_token_redacted(&format!("{token:?}"), "token: \"String\"");
     example.assert_round_trip(&token);
     snapshot(example, &token);
@@ -502,11 +628,17 @@ fn beta_action_result_resource(example: &Example) {
     let beta::AnyVppTokenActionResult::VppTokenActionResult(result) = &value else {
         panic!("the base type, got {value:?}");
     };
-    assert_eq!(result.odata_type.as_deref(), Some("#microsoft.graph.vppTokenActionResult"));
+    assert_eq!(
+        result.odata_type.as_deref(),
+        Some("#microsoft.graph.vppTokenActionResult")
+    );
     assert_eq!(result.action_name.as_deref(), Some("String"));
     assert_eq!(result.action_state, Some(beta::ActionState::Pending));
     assert_date_time(result.start_date_time.as_ref(), "2026-05-04T02:59:00Z");
-    assert_date_time(result.last_updated_date_time.as_ref(), "2026-05-04T03:01:30.25+01:00");
+    assert_date_time(
+        result.last_updated_date_time.as_ref(),
+        "2026-05-04T03:01:30.25+01:00",
+    );
     assert!(result.additional.is_empty(), "{:?}", result.additional);
     example.assert_round_trip(&value);
     snapshot(example, &value);
@@ -520,14 +652,23 @@ fn beta_revoke_licenses_action_result_resource(example: &Example) {
     let beta::AnyVppTokenActionResult::VppTokenRevokeLicensesActionResult(result) = &value else {
         panic!("the derived type, got {value:?}");
     };
-    assert_eq!(result.odata_type.as_deref(), Some("#microsoft.graph.vppTokenRevokeLicensesActionResult"));
+    assert_eq!(
+        result.odata_type.as_deref(),
+        Some("#microsoft.graph.vppTokenRevokeLicensesActionResult")
+    );
     assert_eq!(result.action_name.as_deref(), Some("String"));
     assert_eq!(result.action_state, Some(beta::ActionState::Failed));
     assert_date_time(result.start_date_time.as_ref(), "2026-05-04T02:59:00Z");
-    assert_date_time(result.last_updated_date_time.as_ref(), "2026-05-04T03:01:30.25+01:00");
+    assert_date_time(
+        result.last_updated_date_time.as_ref(),
+        "2026-05-04T03:01:30.25+01:00",
+    );
     assert_eq!(result.total_licenses_count, Some(1024));
     assert_eq!(result.failed_licenses_count, Some(1024));
-    assert_eq!(result.action_failure_reason, Some(beta::VppTokenActionFailureReason::AppleFailure));
+    assert_eq!(
+        result.action_failure_reason,
+        Some(beta::VppTokenActionFailureReason::AppleFailure)
+    );
     assert!(result.additional.is_empty(), "{:?}", result.additional);
     example.assert_round_trip(&value);
     snapshot(example, &value);
@@ -546,17 +687,31 @@ fn fixtures_name_their_source() {
     for id in EXAMPLES {
         let example = Example::load("docs", id);
         let json = &example.json;
-        assert_eq!(json["source_repo"], "microsoftgraph/microsoft-graph-docs-contrib", "{id}");
+        assert_eq!(
+            json["source_repo"], "microsoftgraph/microsoft-graph-docs-contrib",
+            "{id}"
+        );
         let path = json["source_path"].as_str().unwrap_or_default();
-        assert!(path.starts_with(&format!("api-reference/{}/", example.api_version())), "{id}: {path}");
+        assert!(
+            path.starts_with(&format!("api-reference/{}/", example.api_version())),
+            "{id}: {path}"
+        );
         let commit = json["source_commit"].as_str().unwrap_or_default();
-        assert!(commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()), "{id}: {commit}");
+        assert!(
+            commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}: {commit}"
+        );
         assert!(["v1.0", "beta"].contains(&example.api_version()), "{id}");
         let operation = json["operation"].as_str().unwrap_or_default();
-        assert!(id.contains(&format!("-{operation}-")), "{id}: operation {operation}");
+        assert!(
+            id.contains(&format!("-{operation}-")),
+            "{id}: operation {operation}"
+        );
         match json["kind"].as_str() {
             Some("http") => {
-                let url = example.request().expect("a request")["url"].as_str().unwrap();
+                let url = example.request().expect("a request")["url"]
+                    .as_str()
+                    .unwrap();
                 let root = format!("https://graph.microsoft.com/{}/", example.api_version());
                 assert!(url.starts_with(&root), "{id}: {url}");
             }
@@ -569,7 +724,13 @@ fn fixtures_name_their_source() {
 #[test]
 fn known_deviations_name_fixtures_and_reasons() {
     for (id, reason) in KNOWN_DEVIATIONS {
-        assert!(EXAMPLES.contains(id), "KNOWN_DEVIATIONS names {id}, which has no fixture");
-        assert!(!reason.trim().is_empty(), "KNOWN_DEVIATIONS gives no reason for {id}");
+        assert!(
+            EXAMPLES.contains(id),
+            "KNOWN_DEVIATIONS names {id}, which has no fixture"
+        );
+        assert!(
+            !reason.trim().is_empty(),
+            "KNOWN_DEVIATIONS gives no reason for {id}"
+        );
     }
 }

@@ -8,15 +8,28 @@ use serde_json::json;
 
 /// The body bytes of the update request for `patch` (beta).
 fn beta_update_body(patch: &beta::VppTokenPatch) -> Vec<u8> {
-    let request = beta::device_app_management().vpp_tokens().by_id("1").update(patch).to_request().unwrap();
+    let request = beta::device_app_management()
+        .vpp_tokens()
+        .by_id("1")
+        .update(patch)
+        .to_request()
+        .unwrap();
     assert_eq!(request.method(), http::Method::PATCH);
-    assert_eq!(request.headers()[http::header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        request.headers()[http::header::CONTENT_TYPE],
+        "application/json"
+    );
     request.into_body()
 }
 
 /// The body bytes of the update request for `patch` (v1.0).
 fn v1_update_body(patch: &v1_0::VppTokenPatch) -> Vec<u8> {
-    let request = v1_0::device_app_management().vpp_tokens().by_id("1").update(patch).to_request().unwrap();
+    let request = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id("1")
+        .update(patch)
+        .to_request()
+        .unwrap();
     request.into_body()
 }
 
@@ -28,7 +41,10 @@ fn text(bytes: &[u8]) -> &str {
 fn empty_patch_sends_an_empty_object() {
     assert_eq!(text(&beta_update_body(&beta::VppTokenPatch::new())), "{}");
     assert_eq!(text(&v1_update_body(&v1_0::VppTokenPatch::new())), "{}");
-    assert_eq!(text(&beta_update_body(&beta::VppTokenPatch::default())), "{}");
+    assert_eq!(
+        text(&beta_update_body(&beta::VppTokenPatch::default())),
+        "{}"
+    );
 }
 
 #[test]
@@ -69,10 +85,17 @@ fn only_set_properties_are_sent() {
     let patch = beta::VppTokenPatch::new()
         .state(beta::VppTokenState::Valid)
         .automatically_update_apps(false);
-    assert_eq!(text(&beta_update_body(&patch)), r#"{"automaticallyUpdateApps":false,"state":"valid"}"#);
+    assert_eq!(
+        text(&beta_update_body(&patch)),
+        r#"{"automaticallyUpdateApps":false,"state":"valid"}"#
+    );
 
-    let patch = v1_0::VppTokenPatch::new().vpp_token_account_type(v1_0::VppTokenAccountType::Business);
-    assert_eq!(text(&v1_update_body(&patch)), r#"{"vppTokenAccountType":"business"}"#);
+    let patch =
+        v1_0::VppTokenPatch::new().vpp_token_account_type(v1_0::VppTokenAccountType::Business);
+    assert_eq!(
+        text(&v1_update_body(&patch)),
+        r#"{"vppTokenAccountType":"business"}"#
+    );
 }
 
 #[test]
@@ -82,7 +105,9 @@ fn fields_can_be_set_directly() {
     patch.location_name = Patch::Null;
     patch.organization_name = Patch::Unset;
     patch.state = Some(beta::VppTokenState::Expired);
-    patch.additional.insert("futureProperty".into(), json!({"nested": [1, null]}));
+    patch
+        .additional
+        .insert("futureProperty".into(), json!({"nested": [1, null]}));
     let sent: serde_json::Value = serde_json::from_slice(&beta_update_body(&patch)).unwrap();
     assert_eq!(
         sent,
@@ -92,20 +117,29 @@ fn fields_can_be_set_directly() {
 
 #[test]
 fn the_last_setting_wins() {
-    let patch = beta::VppTokenPatch::new().display_name_null().display_name("y");
+    let patch = beta::VppTokenPatch::new()
+        .display_name_null()
+        .display_name("y");
     assert_eq!(text(&beta_update_body(&patch)), r#"{"displayName":"y"}"#);
-    let patch = beta::VppTokenPatch::new().display_name("y").display_name_null();
+    let patch = beta::VppTokenPatch::new()
+        .display_name("y")
+        .display_name_null();
     assert_eq!(text(&beta_update_body(&patch)), r#"{"displayName":null}"#);
 }
 
 #[test]
 fn patch_debug_redacts_the_token() {
-    let patch = beta::VppTokenPatch::new().token("secret-token-text").display_name("shown");
+    let patch = beta::VppTokenPatch::new()
+        .token("secret-token-text")
+        .display_name("shown");
     let debug = format!("{patch:?}");
     assert!(!debug.contains("secret-token-text"), "{debug}");
     assert!(debug.contains("token: <redacted>"), "{debug}");
     assert!(debug.contains("\"shown\""), "{debug}");
-    let debug = format!("{:?}", v1_0::VppTokenPatch::new().token("secret-token-text"));
+    let debug = format!(
+        "{:?}",
+        v1_0::VppTokenPatch::new().token("secret-token-text")
+    );
     assert!(!debug.contains("secret-token-text"), "{debug}");
     // A body's Debug shows its length only.
     let debug = format!("{:?}", JsonBody::new(&patch));
@@ -120,7 +154,10 @@ fn revoke_licenses_parameters() {
         assert_eq!(request.method(), http::Method::POST);
         String::from_utf8(request.into_body()).unwrap()
     };
-    assert_eq!(body(&beta::RevokeLicensesParameters::default()), r#"{"notifyManagedDevices":false}"#);
+    assert_eq!(
+        body(&beta::RevokeLicensesParameters::default()),
+        r#"{"notifyManagedDevices":false}"#
+    );
     assert_eq!(
         body(&beta::RevokeLicensesParameters {
             notify_managed_devices: true,
@@ -132,13 +169,41 @@ fn revoke_licenses_parameters() {
 
 #[test]
 fn create_sends_only_what_the_entity_holds() {
-    let request = v1_0::device_app_management().vpp_tokens().create(&v1_0::VppToken::default()).to_request().unwrap();
+    let request = v1_0::device_app_management()
+        .vpp_tokens()
+        .create(&v1_0::VppToken::default())
+        .to_request()
+        .unwrap();
     assert_eq!(request.method(), http::Method::POST);
     assert_eq!(text(request.body()), "{}");
     let token = beta::VppToken {
         token: Some("t".into()),
         ..beta::VppToken::default()
     };
-    let request = beta::device_app_management().vpp_tokens().create(&token).to_request().unwrap();
+    let request = beta::device_app_management()
+        .vpp_tokens()
+        .create(&token)
+        .to_request()
+        .unwrap();
     assert_eq!(text(request.body()), r#"{"token":"t"}"#);
+}
+
+#[test]
+fn update_and_sync_accept_no_content() {
+    let no_content = http::Response::builder()
+        .status(204)
+        .body(Vec::new())
+        .unwrap();
+    let item = beta::device_app_management().vpp_tokens().by_id("1");
+    let update = item.update(&beta::VppTokenPatch::new().display_name("x"));
+    assert_eq!(update.parse_response(&no_content).unwrap(), None);
+    assert_eq!(
+        item.sync_licenses().parse_response(&no_content).unwrap(),
+        None
+    );
+    let update = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id("1")
+        .update(&v1_0::VppTokenPatch::new());
+    assert_eq!(update.parse_response(&no_content).unwrap(), None);
 }

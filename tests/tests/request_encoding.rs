@@ -29,14 +29,26 @@ fn percent_decode(segment: &str) -> String {
 }
 
 fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
-    http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
+    http::Response::builder()
+        .status(status)
+        .body(body.as_bytes().to_vec())
+        .unwrap()
 }
 
 /// Checks that `request` addresses `/{version}/deviceAppManagement/vppTokens/{segment}{suffix}`
 /// and that the key is exactly one segment.
-fn assert_key_segment(request: &http::Request<Vec<u8>>, version: &str, segment: &str, key: &str, suffix: &str) {
+fn assert_key_segment(
+    request: &http::Request<Vec<u8>>,
+    version: &str,
+    segment: &str,
+    key: &str,
+    suffix: &str,
+) {
     let path = request.uri().path();
-    assert_eq!(path, format!("/{version}/deviceAppManagement/vppTokens/{segment}{suffix}"));
+    assert_eq!(
+        path,
+        format!("/{version}/deviceAppManagement/vppTokens/{segment}{suffix}")
+    );
     assert_eq!(request.uri().query(), None);
     let segments: Vec<&str> = path.split('/').collect();
     let expected = if suffix.is_empty() { 5 } else { 6 };
@@ -47,8 +59,13 @@ fn assert_key_segment(request: &http::Request<Vec<u8>>, version: &str, segment: 
 
 #[test]
 fn beta_key_is_one_path_segment_in_every_item_request() {
-    let item = beta::device_app_management().vpp_tokens().by_id(AWKWARD_KEY);
-    assert_eq!(item.path().path(), format!("/deviceAppManagement/vppTokens/{AWKWARD_SEGMENT}"));
+    let item = beta::device_app_management()
+        .vpp_tokens()
+        .by_id(AWKWARD_KEY);
+    assert_eq!(
+        item.path().path(),
+        format!("/deviceAppManagement/vppTokens/{AWKWARD_SEGMENT}")
+    );
     let revoke = beta::RevokeLicensesParameters {
         notify_managed_devices: false,
         revoke_untracked_licenses: None,
@@ -56,9 +73,17 @@ fn beta_key_is_one_path_segment_in_every_item_request() {
     let requests = [
         (item.get().to_request().unwrap(), ""),
         (item.delete().to_request().unwrap(), ""),
-        (item.update(&beta::VppTokenPatch::new()).to_request().unwrap(), ""),
+        (
+            item.update(&beta::VppTokenPatch::new())
+                .to_request()
+                .unwrap(),
+            "",
+        ),
         (item.sync_licenses().to_request().unwrap(), "/syncLicenses"),
-        (item.revoke_licenses(&revoke).to_request().unwrap(), "/revokeLicenses"),
+        (
+            item.revoke_licenses(&revoke).to_request().unwrap(),
+            "/revokeLicenses",
+        ),
     ];
     for (request, suffix) in &requests {
         assert_key_segment(request, "beta", AWKWARD_SEGMENT, AWKWARD_KEY, suffix);
@@ -71,11 +96,18 @@ fn beta_key_is_one_path_segment_in_every_item_request() {
 
 #[test]
 fn v1_key_is_one_path_segment_in_every_item_request() {
-    let item = v1_0::device_app_management().vpp_tokens().by_id(AWKWARD_KEY);
+    let item = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(AWKWARD_KEY);
     let requests = [
         (item.get().to_request().unwrap(), ""),
         (item.delete().to_request().unwrap(), ""),
-        (item.update(&v1_0::VppTokenPatch::new()).to_request().unwrap(), ""),
+        (
+            item.update(&v1_0::VppTokenPatch::new())
+                .to_request()
+                .unwrap(),
+            "",
+        ),
         (item.sync_licenses().to_request().unwrap(), "/syncLicenses"),
     ];
     for (request, suffix) in &requests {
@@ -89,10 +121,20 @@ fn v1_key_is_one_path_segment_in_every_item_request() {
 
 #[test]
 fn non_ascii_and_plain_keys() {
-    let request = beta::device_app_management().vpp_tokens().by_id("ünï €").get().to_request().unwrap();
+    let request = beta::device_app_management()
+        .vpp_tokens()
+        .by_id("ünï €")
+        .get()
+        .to_request()
+        .unwrap();
     assert_key_segment(&request, "beta", "%C3%BCn%C3%AF%20%E2%82%AC", "ünï €", "");
     // Unreserved characters are written as they are.
-    let request = beta::device_app_management().vpp_tokens().by_id("A-z.0_9~").get().to_request().unwrap();
+    let request = beta::device_app_management()
+        .vpp_tokens()
+        .by_id("A-z.0_9~")
+        .get()
+        .to_request()
+        .unwrap();
     assert_key_segment(&request, "beta", "A-z.0_9~", "A-z.0_9~", "");
 }
 
@@ -124,14 +166,20 @@ fn function_parameter_is_an_escaped_odata_literal() {
     );
     assert!(request.body().is_empty());
 
-    let request = tokens.get_licenses_for_app("com.contoso.app").to_request().unwrap();
+    let request = tokens
+        .get_licenses_for_app("com.contoso.app")
+        .to_request()
+        .unwrap();
     assert_eq!(
         request.uri().path(),
         "/beta/deviceAppManagement/vppTokens/getLicensesForApp(bundleId='com.contoso.app')"
     );
 
     // Characters that would end the path or the URL are percent-encoded inside the literal.
-    let request = tokens.get_licenses_for_app("a b/c?d#e%f&g''").to_request().unwrap();
+    let request = tokens
+        .get_licenses_for_app("a b/c?d#e%f&g''")
+        .to_request()
+        .unwrap();
     assert_eq!(
         request.uri().path(),
         "/beta/deviceAppManagement/vppTokens/getLicensesForApp(bundleId='a%20b%2Fc%3Fd%23e%25f%26g''''')"
@@ -139,7 +187,10 @@ fn function_parameter_is_an_escaped_odata_literal() {
     assert_eq!(request.uri().query(), None);
 
     let request = tokens.get_licenses_for_app("").to_request().unwrap();
-    assert_eq!(request.uri().path(), "/beta/deviceAppManagement/vppTokens/getLicensesForApp(bundleId='')");
+    assert_eq!(
+        request.uri().path(),
+        "/beta/deviceAppManagement/vppTokens/getLicensesForApp(bundleId='')"
+    );
 }
 
 #[test]
@@ -165,7 +216,12 @@ fn list_query_options() {
     let list = beta::device_app_management()
         .vpp_tokens()
         .list()
-        .select([P::Id, P::DisplayName, P::State, P::ClaimTokenManagementFromExternalMdm])
+        .select([
+            P::Id,
+            P::DisplayName,
+            P::State,
+            P::ClaimTokenManagementFromExternalMdm,
+        ])
         .expand(["tokenActionResults"])
         .filter("displayName eq 'O''Brien VPP' and state eq 'valid'")
         .search("\"contoso\"")
@@ -188,8 +244,16 @@ fn list_query_options() {
         request.uri().to_string(),
         format!("https://graph.microsoft.com/beta/deviceAppManagement/vppTokens?{expected_query}")
     );
-    let options: Vec<&str> = expected_query.split('&').map(|o| o.split('=').next().unwrap()).collect();
-    assert_eq!(options, ["$select", "$expand", "$filter", "$search", "$orderby", "$top", "$skip", "$count"]);
+    let options: Vec<&str> = expected_query
+        .split('&')
+        .map(|o| o.split('=').next().unwrap())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "$select", "$expand", "$filter", "$search", "$orderby", "$top", "$skip", "$count"
+        ]
+    );
 }
 
 #[test]
@@ -217,7 +281,12 @@ fn get_with_select_and_no_options() {
     use v1_0::VppTokenProperty as P;
     let item = v1_0::device_app_management().vpp_tokens().by_id("1");
     assert_eq!(
-        item.get().select([P::Token, P::LastSyncStatus]).to_request().unwrap().uri().to_string(),
+        item.get()
+            .select([P::Token, P::LastSyncStatus])
+            .to_request()
+            .unwrap()
+            .uri()
+            .to_string(),
         "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens/1?$select=token,lastSyncStatus"
     );
     assert_eq!(
@@ -225,7 +294,14 @@ fn get_with_select_and_no_options() {
         "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens/1"
     );
     assert_eq!(
-        v1_0::device_app_management().vpp_tokens().list().count(false).to_request().unwrap().uri().to_string(),
+        v1_0::device_app_management()
+            .vpp_tokens()
+            .list()
+            .count(false)
+            .to_request()
+            .unwrap()
+            .uri()
+            .to_string(),
         "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens?$count=false"
     );
 }
@@ -235,11 +311,17 @@ fn count_segment() {
     let count = beta::device_app_management().vpp_tokens().count();
     let request = count.to_request().unwrap();
     assert_eq!(request.method(), http::Method::GET);
-    assert_eq!(request.uri().to_string(), "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens/$count");
+    assert_eq!(
+        request.uri().to_string(),
+        "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens/$count"
+    );
     assert_eq!(request.headers()[http::header::ACCEPT], "text/plain");
     assert_eq!(count.parse_response(&response(200, "3")).unwrap(), 3);
 
-    let filtered = v1_0::device_app_management().vpp_tokens().count().filter("state eq 'expired'");
+    let filtered = v1_0::device_app_management()
+        .vpp_tokens()
+        .count()
+        .filter("state eq 'expired'");
     assert_eq!(
         filtered.to_request().unwrap().uri().to_string(),
         "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens/$count?$filter=state%20eq%20'expired'"
@@ -258,14 +340,23 @@ fn paging_follows_the_next_link() {
         ],
         "@odata.nextLink": next_link
     });
-    let list = beta::device_app_management().vpp_tokens().list().top(2).count(true);
+    let list = beta::device_app_management()
+        .vpp_tokens()
+        .list()
+        .top(2)
+        .count(true);
     assert_eq!(
         list.to_request().unwrap().uri().to_string(),
         "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens?$top=2&$count=true"
     );
-    let page: Collection<beta::VppToken> = list.parse_response(&response(200, &first_page.to_string())).unwrap();
+    let page: Collection<beta::VppToken> = list
+        .parse_response(&response(200, &first_page.to_string()))
+        .unwrap();
     assert_eq!(page.value.len(), 2);
-    assert_eq!(page.value[1].state, Some(beta::VppTokenState::DuplicateLocationId));
+    assert_eq!(
+        page.value[1].state,
+        Some(beta::VppTokenState::DuplicateLocationId)
+    );
     assert_eq!(page.count, Some(3));
     assert_eq!(page.next_link.as_deref(), Some(next_link));
     assert_eq!(serde_json::to_value(&page).unwrap(), first_page);
@@ -277,7 +368,9 @@ fn paging_follows_the_next_link() {
     assert_eq!(request.headers()[http::header::ACCEPT], "application/json");
 
     let last_page = serde_json::json!({"value": [{"id": "3"}]});
-    let page = next.parse_response(&response(200, &last_page.to_string())).unwrap();
+    let page = next
+        .parse_response(&response(200, &last_page.to_string()))
+        .unwrap();
     assert_eq!(page.value.len(), 1);
     assert_eq!(page.value[0].id.as_deref(), Some("3"));
     assert!(page.next_page().is_none());

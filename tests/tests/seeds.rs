@@ -74,17 +74,26 @@ fn dt(text: &str) -> DateTimeOffset {
 
 /// The v1.0 token of every seed's response.
 fn assert_v1_response_token(token: &v1_0::VppToken) {
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some(ID));
     assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
-    assert_eq!(token.vpp_token_account_type, Some(v1_0::VppTokenAccountType::Education));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(v1_0::VppTokenAccountType::Education)
+    );
     assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
     assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
     assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
     assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
     assert_eq!(token.token.as_deref(), Some(TOKEN));
     assert_eq!(token.state, Some(v1_0::VppTokenState::Valid));
-    assert_eq!(token.last_sync_status, Some(v1_0::VppTokenSyncStatus::InProgress));
+    assert_eq!(
+        token.last_sync_status,
+        Some(v1_0::VppTokenSyncStatus::InProgress)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
     assert!(token.additional.is_empty(), "{:?}", token.additional);
@@ -106,9 +115,14 @@ fn v1_update_with_odata_type(example: &Example) {
         .last_sync_status(v1_0::VppTokenSyncStatus::InProgress)
         .automatically_update_apps(true)
         .country_or_region(COUNTRY);
-    let operation = v1_0::device_app_management().vpp_tokens().by_id(example.key()).update(&patch);
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .update(&patch);
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the page's response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the page's response has a body");
     assert_v1_response_token(&token);
     example.assert_round_trip(&token);
 }
@@ -129,9 +143,14 @@ fn v1_update_with_last_modified(example: &Example) {
         .last_sync_status(v1_0::VppTokenSyncStatus::InProgress)
         .automatically_update_apps(true)
         .country_or_region(COUNTRY);
-    let operation = v1_0::device_app_management().vpp_tokens().by_id(example.key()).update(&patch);
+    let operation = v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .update(&patch);
     example.assert_request(&operation);
-    let token = example.parse(&operation).expect("the page's response has a body");
+    let token = example
+        .parse(&operation)
+        .expect("the page's response has a body");
     assert_v1_response_token(&token);
     example.assert_round_trip(&token);
 }
@@ -165,21 +184,35 @@ fn beta_update_with_action_results(example: &Example) {
         .display_name("Display Name value")
         .location_name("Location Name value")
         .claim_token_management_from_external_mdm(true);
-    let operation = beta::device_app_management().vpp_tokens().by_id(example.key()).update(&patch);
+    let operation = beta::device_app_management()
+        .vpp_tokens()
+        .by_id(example.key())
+        .update(&patch);
     example.assert_request(&operation);
 
-    let token = example.parse(&operation).expect("the page's response has a body");
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.vppToken"));
+    let token = example
+        .parse(&operation)
+        .expect("the page's response has a body");
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
     assert_eq!(token.id.as_deref(), Some(ID));
     assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
-    assert_eq!(token.vpp_token_account_type, Some(beta::VppTokenAccountType::Education));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(beta::VppTokenAccountType::Education)
+    );
     assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
     assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
     assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
     assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
     assert_eq!(token.token.as_deref(), Some(TOKEN));
     assert_eq!(token.state, Some(beta::VppTokenState::Valid));
-    assert_eq!(token.last_sync_status, Some(beta::VppTokenSyncStatus::InProgress));
+    assert_eq!(
+        token.last_sync_status,
+        Some(beta::VppTokenSyncStatus::InProgress)
+    );
     assert_eq!(token.automatically_update_apps, Some(true));
     assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
     assert_eq!(token.data_sharing_consent_granted, Some(true));
@@ -187,11 +220,17 @@ fn beta_update_with_action_results(example: &Example) {
     assert_eq!(token.location_name.as_deref(), Some("Location Name value"));
     assert_eq!(token.claim_token_management_from_external_mdm, Some(true));
     assert_eq!(token.role_scope_tag_ids, None);
-    let results = token.token_action_results.as_deref().expect("tokenActionResults");
+    let results = token
+        .token_action_results
+        .as_deref()
+        .expect("tokenActionResults");
     let [beta::AnyVppTokenActionResult::VppTokenActionResult(result)] = results else {
         panic!("one action result of the base type, got {results:?}");
     };
-    assert_eq!(result.odata_type.as_deref(), Some("microsoft.graph.vppTokenActionResult"));
+    assert_eq!(
+        result.odata_type.as_deref(),
+        Some("microsoft.graph.vppTokenActionResult")
+    );
     assert_eq!(result.action_state, Some(beta::ActionState::Pending));
     assert_date_time(result.start_date_time.as_ref(), ACTION_START);
     assert_date_time(result.last_updated_date_time.as_ref(), ACTION_UPDATED);
@@ -211,7 +250,9 @@ fn seed_fixtures_name_their_seed() {
         let example = Example::load("seeds", id);
         assert_eq!(example.json["source_seed"], format!("{id}.txt"), "{id}");
         assert_eq!(example.json["operation"], "update", "{id}");
-        let url = example.request().expect("a request")["url"].as_str().unwrap();
+        let url = example.request().expect("a request")["url"]
+            .as_str()
+            .unwrap();
         let root = format!("https://graph.microsoft.com/{}/", example.api_version());
         assert!(url.starts_with(&root), "{id}: {url}");
     }
@@ -220,7 +261,13 @@ fn seed_fixtures_name_their_seed() {
 #[test]
 fn known_deviations_name_seeds_and_reasons() {
     for (id, reason) in KNOWN_DEVIATIONS {
-        assert!(SEEDS.contains(id), "KNOWN_DEVIATIONS names {id}, which has no fixture");
-        assert!(!reason.trim().is_empty(), "KNOWN_DEVIATIONS gives no reason for {id}");
+        assert!(
+            SEEDS.contains(id),
+            "KNOWN_DEVIATIONS names {id}, which has no fixture"
+        );
+        assert!(
+            !reason.trim().is_empty(),
+            "KNOWN_DEVIATIONS gives no reason for {id}"
+        );
     }
 }

@@ -124,7 +124,10 @@ mod tests {
         let err = block_on(authorization(&StaticToken("se\ncret".into()))).unwrap_err();
         assert!(matches!(err, Error::Token(_)));
         let text = format!("{err} {err:?}");
-        assert!(!text.contains("se\ncret") && !text.contains("cret"), "{text}");
+        assert!(
+            !text.contains("se\ncret") && !text.contains("cret"),
+            "{text}"
+        );
 
         let err = block_on(authorization(&StaticToken("  ".into()))).unwrap_err();
         assert_eq!(

@@ -196,7 +196,8 @@ impl ClientBuilder {
 /// Checks and normalizes the service host root.
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
     let invalid = |why: &str| Error::Config(format!("invalid base URL {text:?}: {why}"));
-    let url = reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
+    let url =
+        reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
@@ -231,9 +232,18 @@ mod tests {
                 .build()
                 .map(|c| c.base_url().to_owned())
         };
-        assert_eq!(build("https://graph.microsoft.com/").unwrap(), DEFAULT_BASE_URL);
-        assert_eq!(build("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(build("https://proxy.example/graph//").unwrap(), "https://proxy.example/graph");
+        assert_eq!(
+            build("https://graph.microsoft.com/").unwrap(),
+            DEFAULT_BASE_URL
+        );
+        assert_eq!(
+            build("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            build("https://proxy.example/graph//").unwrap(),
+            "https://proxy.example/graph"
+        );
         for bad in [
             "graph.microsoft.com",
             "ftp://graph.microsoft.com",

@@ -60,7 +60,9 @@ pub enum Error {
     /// `send` or `stream` was called on a request whose path carries no client: build it
     /// from [`Client::v1_0`](super::Client::v1_0) or [`Client::beta`](super::Client::beta),
     /// or pass it to [`Client::execute`](super::Client::execute).
-    #[error("the request is not bound to a client; build it from Client::v1_0() or Client::beta(), or use Client::execute")]
+    #[error(
+        "the request is not bound to a client; build it from Client::v1_0() or Client::beta(), or use Client::execute"
+    )]
     NotBound,
     /// The request's URL is not below the client's service root, so it was not sent (the
     /// access token is only ever sent to the configured service).

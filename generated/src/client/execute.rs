@@ -167,8 +167,20 @@ mod tests {
     #[test]
     fn the_token_goes_only_below_the_service_root() {
         let graph = client("https://graph.microsoft.com");
-        assert!(check(&graph, "https://graph.microsoft.com/v1.0/deviceAppManagement").is_ok());
-        assert!(check(&graph, "https://GRAPH.microsoft.com:443/beta/x?$skiptoken=1").is_ok());
+        assert!(
+            check(
+                &graph,
+                "https://graph.microsoft.com/v1.0/deviceAppManagement"
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                &graph,
+                "https://GRAPH.microsoft.com:443/beta/x?$skiptoken=1"
+            )
+            .is_ok()
+        );
         for foreign in [
             "http://graph.microsoft.com/v1.0",
             "https://graph.microsoft.com:8443/v1.0",

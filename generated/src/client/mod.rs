@@ -40,6 +40,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![warn(missing_docs)]
 
 mod auth;
 mod builder;
@@ -168,5 +169,79 @@ impl Client {
     #[must_use]
     pub fn next_page<T>(&self, page: &Collection<T>) -> Option<NextPage<T>> {
         page.next_page().map(|next| next.with_client(self.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client::builder()
+            .base_url("http://127.0.0.1:9/")
+            .bearer_token("t")
+            .build()
+            .unwrap()
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn paths_carry_the_client_but_compare_without_it() {
+        let client = client();
+        let bound = client.root("v1.0");
+        assert_eq!(bound.url(), "http://127.0.0.1:9/v1.0");
+        let derived = bound
+            .segment("deviceAppManagement")
+            .key("a b")
+            .function("f", &[("x", "'y'".to_owned())]);
+        assert!(derived.client().is_some());
+        let unbound = RequestPath::new("http://127.0.0.1:9/v1.0")
+            .segment("deviceAppManagement")
+            .key("a b")
+            .function("f", &[("x", "'y'".to_owned())]);
+        assert!(unbound.client().is_none());
+        assert_eq!(derived, unbound);
+        assert_eq!(format!("{derived:?}"), format!("{unbound:?}"));
+        assert!(!format!("{derived:?}").contains("Client"));
+    }
+
+    #[cfg(all(feature = "v1_0", feature = "beta"))]
+    #[test]
+    fn builders_are_rooted_at_the_version_and_futures_are_send() {
+        let client = client();
+        let tokens = client.v1_0().device_app_management().vpp_tokens();
+        assert_eq!(
+            tokens.path().url(),
+            "http://127.0.0.1:9/v1.0/deviceAppManagement/vppTokens"
+        );
+        assert!(tokens.list().url().starts_with("http://127.0.0.1:9/v1.0/"));
+        let beta = client.beta().device_app_management().vpp_tokens();
+        assert_eq!(beta.path().base_url(), "http://127.0.0.1:9/beta");
+
+        // Nothing is polled: these only check that the futures can move across threads.
+        let list = tokens.list();
+        assert_send(&list.send());
+        assert_send(&list.stream());
+        let get = tokens.by_id("x").get();
+        assert_send(&get.send());
+        assert_send(&beta.get_licenses_for_app("a").send());
+        assert_send(&client.execute(&tokens.count()));
+        fn assert_sync<T: Send + Sync + Clone>() {}
+        assert_sync::<Client>();
+    }
+
+    #[test]
+    fn next_pages_are_bound_by_the_client() {
+        let client = client();
+        let page: Collection<serde_json::Value> = serde_json::from_str(
+            r#"{"value":[],"@odata.nextLink":"http://127.0.0.1:9/v1.0/x?$skiptoken=1"}"#,
+        )
+        .unwrap();
+        assert!(page.next_page().unwrap().client().is_none());
+        let next = client.next_page(&page).unwrap();
+        assert!(next.client().is_some());
+        assert!(next.clone().client().is_some());
+        assert_eq!(next.url(), "http://127.0.0.1:9/v1.0/x?$skiptoken=1");
     }
 }

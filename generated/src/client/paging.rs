@@ -48,7 +48,7 @@ impl<T> fmt::Debug for ItemStream<T> {
             .field("buffered", &self.items.len())
             .field("waiting", &self.in_flight.is_some())
             .field("next_link", &self.next_link)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -217,15 +217,23 @@ mod tests {
         assert_eq!(policy.next_wait(1, None, Duration::ZERO), Some(100 * MS));
         assert_eq!(policy.next_wait(2, None, 100 * MS), Some(200 * MS));
         assert_eq!(policy.next_wait(3, None, 300 * MS), None);
-        assert_eq!(RetryPolicy::never().next_wait(1, None, Duration::ZERO), None);
+        assert_eq!(
+            RetryPolicy::never().next_wait(1, None, Duration::ZERO),
+            None
+        );
         assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
     }
 
     #[test]
     fn retry_after_wins_and_the_budget_is_kept() {
-        let policy = exact().max_attempts(10).max_total_wait(Duration::from_secs(5));
+        let policy = exact()
+            .max_attempts(10)
+            .max_total_wait(Duration::from_secs(5));
         let secs = Duration::from_secs;
-        assert_eq!(policy.next_wait(1, Some(secs(3)), Duration::ZERO), Some(secs(3)));
+        assert_eq!(
+            policy.next_wait(1, Some(secs(3)), Duration::ZERO),
+            Some(secs(3))
+        );
         assert_eq!(policy.next_wait(2, Some(secs(2)), secs(3)), Some(secs(2)));
         // The next wait would go past the budget: stop now instead of sleeping.
         assert_eq!(policy.next_wait(2, Some(secs(3)), secs(3)), None);

@@ -19,11 +19,18 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The normalization kinds that fixtures may name.
-const KINDS: &[&str] = &["url_placeholder", "unwrap_value", "drop_header", "resource_template"];
+const KINDS: &[&str] = &[
+    "url_placeholder",
+    "unwrap_value",
+    "drop_header",
+    "resource_template",
+];
 
 /// The folder of the fixtures of one kind (`docs`, `seeds`).
 pub fn fixtures_dir(kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(kind)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(kind)
 }
 
 /// The stems of the `.json` files in a fixture folder, sorted; fails on any other file but
@@ -33,13 +40,19 @@ pub fn fixture_ids(kind: &str) -> Vec<String> {
     let mut ids = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("a readable directory entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).expect("a UTF-8 file name");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a UTF-8 file name");
         if name == "README.md" {
             continue;
         }
-        let stem = name
-            .strip_suffix(".json")
-            .unwrap_or_else(|| panic!("{}: only .json fixtures and README.md belong here", path.display()));
+        let stem = name.strip_suffix(".json").unwrap_or_else(|| {
+            panic!(
+                "{}: only .json fixtures and README.md belong here",
+                path.display()
+            )
+        });
         ids.push(stem.to_owned());
     }
     ids.sort();
@@ -54,15 +67,31 @@ pub fn assert_all_fixtures_covered(kind: &str, covered: &[&str], elsewhere: &[(&
     let mut tested: BTreeSet<String> = covered.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(covered.len(), tested.len(), "a fixture is listed twice");
     for (id, file) in elsewhere {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(text.contains(id), "{} is said to test {id} but does not name it", path.display());
-        assert!(tested.insert((*id).to_owned()), "{id} is tested here and elsewhere");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join(file);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            text.contains(id),
+            "{} is said to test {id} but does not name it",
+            path.display()
+        );
+        assert!(
+            tested.insert((*id).to_owned()),
+            "{id} is tested here and elsewhere"
+        );
     }
     let untested: Vec<_> = on_disk.difference(&tested).collect();
     let missing: Vec<_> = tested.difference(&on_disk).collect();
-    assert!(untested.is_empty(), "fixtures in fixtures/{kind}/ without a test: {untested:?}");
-    assert!(missing.is_empty(), "tests naming fixtures that do not exist in fixtures/{kind}/: {missing:?}");
+    assert!(
+        untested.is_empty(),
+        "fixtures in fixtures/{kind}/ without a test: {untested:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "tests naming fixtures that do not exist in fixtures/{kind}/: {missing:?}"
+    );
 }
 
 /// Runs `check` for the case `id`. A case listed in `known` (as `(id, reason)`) must fail:
@@ -94,10 +123,20 @@ impl Example {
     /// Loads `fixtures/<kind>/<id>.json` and checks its normalizations.
     pub fn load(kind: &str, id: &str) -> Self {
         let path = fixtures_dir(kind).join(format!("{id}.json"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(json["id"], id, "{}: the id must equal the file stem", path.display());
-        let example = Self { id: id.to_owned(), json };
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            json["id"],
+            id,
+            "{}: the id must equal the file stem",
+            path.display()
+        );
+        let example = Self {
+            id: id.to_owned(),
+            json,
+        };
         example.check_normalizations();
         example
     }
@@ -135,24 +174,46 @@ impl Example {
     /// Every normalization has a known kind and a reason, and applies to something.
     fn check_normalizations(&self) {
         let id = &self.id;
-        for n in self.json["normalizations"].as_array().expect("normalizations is an array") {
-            let kind = n["kind"].as_str().unwrap_or_else(|| panic!("{id}: a normalization without a kind"));
-            assert!(KINDS.contains(&kind), "{id}: unknown normalization kind {kind:?}");
+        for n in self.json["normalizations"]
+            .as_array()
+            .expect("normalizations is an array")
+        {
+            let kind = n["kind"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}: a normalization without a kind"));
+            assert!(
+                KINDS.contains(&kind),
+                "{id}: unknown normalization kind {kind:?}"
+            );
             let reason = n["reason"].as_str().unwrap_or_default();
-            assert!(!reason.trim().is_empty(), "{id}: the {kind} normalization gives no reason");
+            assert!(
+                !reason.trim().is_empty(),
+                "{id}: the {kind} normalization gives no reason"
+            );
             match kind {
                 "url_placeholder" => {
                     let placeholder = n["placeholder"].as_str().expect("placeholder");
                     let url = self.request().expect("a url_placeholder needs a request")["url"]
                         .as_str()
                         .expect("url");
-                    assert!(url.contains(placeholder), "{id}: {placeholder} is not in {url}");
-                    assert!(n["value"].as_str().is_some_and(|v| !v.is_empty()), "{id}: no value for {placeholder}");
+                    assert!(
+                        url.contains(placeholder),
+                        "{id}: {placeholder} is not in {url}"
+                    );
+                    assert!(
+                        n["value"].as_str().is_some_and(|v| !v.is_empty()),
+                        "{id}: no value for {placeholder}"
+                    );
                 }
                 "unwrap_value" => {
                     let body = &self.response()["body"];
-                    let wrapped = body.as_object().is_some_and(|o| o.len() == 1 && o["value"].is_object());
-                    assert!(wrapped, "{id}: unwrap_value, but the body is not {{\"value\": {{…}}}}");
+                    let wrapped = body
+                        .as_object()
+                        .is_some_and(|o| o.len() == 1 && o["value"].is_object());
+                    assert!(
+                        wrapped,
+                        "{id}: unwrap_value, but the body is not {{\"value\": {{…}}}}"
+                    );
                 }
                 "drop_header" => {
                     let name = n["name"].as_str().expect("name");
@@ -162,12 +223,17 @@ impl Example {
                         other => panic!("{id}: drop_header side {other:?}"),
                     };
                     assert!(
-                        headers(side).iter().any(|(k, _)| k.eq_ignore_ascii_case(name)),
+                        headers(side)
+                            .iter()
+                            .any(|(k, _)| k.eq_ignore_ascii_case(name)),
                         "{id}: drop_header {name}, but there is no such header"
                     );
                 }
                 "resource_template" => {
-                    assert!(self.request().is_none(), "{id}: a resource page has no request");
+                    assert!(
+                        self.request().is_none(),
+                        "{id}: a resource page has no request"
+                    );
                     let body = &self.response()["body"];
                     for r in n["replacements"].as_array().expect("replacements") {
                         let pointer = r["pointer"].as_str().expect("pointer");
@@ -176,12 +242,21 @@ impl Example {
                             Some(&r["placeholder"]),
                             "{id}: {pointer} does not hold the placeholder"
                         );
-                        assert_ne!(r["placeholder"], r["value"], "{id}: {pointer} is not replaced");
+                        assert_ne!(
+                            r["placeholder"], r["value"],
+                            "{id}: {pointer} is not replaced"
+                        );
                     }
                     if let Some(unknown) = n.get("unknown_properties") {
-                        for (name, why) in unknown.as_object().expect("unknown_properties is an object") {
+                        for (name, why) in unknown
+                            .as_object()
+                            .expect("unknown_properties is an object")
+                        {
                             assert!(body.get(name).is_some(), "{id}: {name} is not in the body");
-                            assert!(why.as_str().is_some_and(|s| !s.is_empty()), "{id}: no reason for {name}");
+                            assert!(
+                                why.as_str().is_some_and(|s| !s.is_empty()),
+                                "{id}: no reason for {name}"
+                            );
                         }
                     }
                 }
@@ -193,15 +268,26 @@ impl Example {
     /// The value a `url_placeholder` normalization substitutes (the key used in the request).
     pub fn key(&self) -> &str {
         let placeholders = self.normalizations("url_placeholder");
-        assert_eq!(placeholders.len(), 1, "{}: expected one url_placeholder", self.id);
+        assert_eq!(
+            placeholders.len(),
+            1,
+            "{}: expected one url_placeholder",
+            self.id
+        );
         placeholders[0]["value"].as_str().expect("value")
     }
 
     /// The documented URL with its placeholders substituted.
     pub fn request_url(&self) -> String {
-        let mut url = self.request().expect("a request")["url"].as_str().expect("url").to_owned();
+        let mut url = self.request().expect("a request")["url"]
+            .as_str()
+            .expect("url")
+            .to_owned();
         for n in self.normalizations("url_placeholder") {
-            url = url.replace(n["placeholder"].as_str().unwrap(), n["value"].as_str().unwrap());
+            url = url.replace(
+                n["placeholder"].as_str().unwrap(),
+                n["value"].as_str().unwrap(),
+            );
         }
         url
     }
@@ -214,7 +300,11 @@ impl Example {
             .filter(|n| n["side"] == side)
             .map(|n| n["name"].as_str().unwrap())
             .collect();
-        let source = if side == "request" { self.request().expect("a request") } else { self.response() };
+        let source = if side == "request" {
+            self.request().expect("a request")
+        } else {
+            self.response()
+        };
         headers(source)
             .into_iter()
             .filter(|(k, _)| !dropped.iter().any(|d| d.eq_ignore_ascii_case(k)))
@@ -226,8 +316,14 @@ impl Example {
     pub fn assert_request<O: Operation>(&self, operation: &O) {
         let id = &self.id;
         let documented = self.request().expect("a request");
-        let request = operation.to_request().unwrap_or_else(|e| panic!("{id}: the request does not render: {e:?}"));
-        assert_eq!(request.method().as_str(), documented["method"].as_str().unwrap(), "{id}: method");
+        let request = operation
+            .to_request()
+            .unwrap_or_else(|e| panic!("{id}: the request does not render: {e:?}"));
+        assert_eq!(
+            request.method().as_str(),
+            documented["method"].as_str().unwrap(),
+            "{id}: method"
+        );
 
         let url = self.request_url();
         let expected: http::Uri = url.parse().unwrap_or_else(|e| panic!("{id}: {url}: {e}"));
@@ -239,21 +335,33 @@ impl Example {
         assert_eq!(uri.to_string(), url, "{id}: URL");
 
         for (name, value) in self.kept_headers("request") {
-            let sent = request.headers().get(name.as_str()).map(|v| v.to_str().expect("an ASCII header"));
+            let sent = request
+                .headers()
+                .get(name.as_str())
+                .map(|v| v.to_str().expect("an ASCII header"));
             assert_eq!(sent, Some(value.as_str()), "{id}: request header {name}");
         }
 
         match &documented["body"] {
             Value::Null => {
-                assert!(request.body().is_empty(), "{id}: the documented request has no body");
-                assert!(request.headers().get(http::header::CONTENT_TYPE).is_none(), "{id}: a Content-Type without a body");
+                assert!(
+                    request.body().is_empty(),
+                    "{id}: the documented request has no body"
+                );
+                assert!(
+                    request.headers().get(http::header::CONTENT_TYPE).is_none(),
+                    "{id}: a Content-Type without a body"
+                );
             }
             body => {
                 let sent: Value = serde_json::from_slice(request.body())
                     .unwrap_or_else(|e| panic!("{id}: the request body is not JSON: {e}"));
                 assert_eq!(&sent, body, "{id}: request body");
                 assert_eq!(
-                    request.headers().get(http::header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
+                    request
+                        .headers()
+                        .get(http::header::CONTENT_TYPE)
+                        .map(|v| v.to_str().unwrap()),
                     Some("application/json"),
                     "{id}: Content-Type"
                 );
@@ -281,12 +389,17 @@ impl Example {
 
     /// The documented response as an [`http::Response`]: status, kept headers, normalized body.
     pub fn http_response(&self) -> http::Response<Vec<u8>> {
-        let status = self.response()["status"].as_u64().expect("an HTTP example has a status");
+        let status = self.response()["status"]
+            .as_u64()
+            .expect("an HTTP example has a status");
         let mut builder = http::Response::builder().status(u16::try_from(status).unwrap());
         for (name, value) in self.kept_headers("response") {
             builder = builder.header(name, value);
         }
-        let body = self.response_body().map(|b| serde_json::to_vec(&b).unwrap()).unwrap_or_default();
+        let body = self
+            .response_body()
+            .map(|b| serde_json::to_vec(&b).unwrap())
+            .unwrap_or_default();
         builder.body(body).unwrap()
     }
 
@@ -297,21 +410,30 @@ impl Example {
 
     /// Feeds the documented response to `operation`, failing on an error.
     pub fn parse<O: Operation>(&self, operation: &O) -> O::Output {
-        self.parse_with(operation)
-            .unwrap_or_else(|e| panic!("{}: the documented response does not parse: {e:?}", self.id))
+        self.parse_with(operation).unwrap_or_else(|e| {
+            panic!("{}: the documented response does not parse: {e:?}", self.id)
+        })
     }
 
     /// Serializes `typed` and compares it with the (normalized) documented body.
     pub fn assert_round_trip<T: Serialize>(&self, typed: &T) {
         let written = serde_json::to_value(typed).expect("serializes");
         let documented = self.response_body().expect("a response body");
-        assert_eq!(written, documented, "{}: the typed value written back differs from the documented body", self.id);
+        assert_eq!(
+            written, documented,
+            "{}: the typed value written back differs from the documented body",
+            self.id
+        );
     }
 
     /// The documented response has no body (a 204).
     pub fn assert_no_content(&self) {
         assert_eq!(self.response()["status"], 204, "{}: status", self.id);
-        assert!(self.response_body().is_none(), "{}: a body on a 204", self.id);
+        assert!(
+            self.response_body().is_none(),
+            "{}: a body on a 204",
+            self.id
+        );
     }
 
     /// A description for snapshot headers: where the example comes from.
@@ -332,23 +454,38 @@ impl Example {
     /// are exactly the fixture's `unknown_properties`.
     pub fn assert_template_valid(&self, schema: &Schema) {
         let body = self.response_body().expect("a body");
-        let odata_type = body["@odata.type"].as_str().expect("a resource has an @odata.type");
+        let odata_type = body["@odata.type"]
+            .as_str()
+            .expect("a resource has an @odata.type");
         let ty = schema
             .types
             .iter()
             .find(|t| graph_vpptoken::runtime::json::odata_type_is(odata_type, t.qualified))
-            .unwrap_or_else(|| panic!("{}: {odata_type} is not in the {} schema", self.id, schema.api_version));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {odata_type} is not in the {} schema",
+                    self.id, schema.api_version
+                )
+            });
         let mut problems = Vec::new();
         let mut unknown = BTreeSet::new();
         check_value(schema, ty.qualified, &body, "", &mut problems, &mut unknown);
-        assert!(problems.is_empty(), "{}: after normalization: {problems:#?}", self.id);
+        assert!(
+            problems.is_empty(),
+            "{}: after normalization: {problems:#?}",
+            self.id
+        );
         let listed: BTreeSet<String> = self
             .normalizations("resource_template")
             .iter()
             .filter_map(|n| n.get("unknown_properties"))
             .flat_map(|u| u.as_object().unwrap().keys().map(|k| format!("/{k}")))
             .collect();
-        assert_eq!(unknown, listed, "{}: properties the metadata does not describe", self.id);
+        assert_eq!(
+            unknown, listed,
+            "{}: properties the metadata does not describe",
+            self.id
+        );
     }
 }
 
@@ -395,26 +532,23 @@ fn check_value(
                 if !item.as_str().is_some_and(|s| e.members.contains(&s)) {
                     problems.push(format!("{here}: {item} is not a member of {}", e.qualified));
                 }
-            } else if property.ty == "Edm.DateTimeOffset" {
-                if !item.as_str().is_some_and(|s| DateTimeOffset::parse(s).is_ok()) {
-                    problems.push(format!("{here}: {item} is not an Edm.DateTimeOffset"));
+                continue;
+            }
+            let valid = match property.ty {
+                "Edm.DateTimeOffset" => {
+                    matches!(item.as_str().map(DateTimeOffset::parse), Some(Ok(_)))
                 }
-            } else if property.ty == "Edm.Int32" {
-                if !item.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) {
-                    problems.push(format!("{here}: {item} is not an Edm.Int32"));
+                "Edm.Int32" => matches!(item.as_i64().map(i32::try_from), Some(Ok(_))),
+                "Edm.Boolean" => item.is_boolean(),
+                "Edm.String" => item.is_string(),
+                other if schema.type_named(other).is_some() => {
+                    check_value(schema, other, item, &here, problems, unknown);
+                    true
                 }
-            } else if property.ty == "Edm.Boolean" {
-                if !item.is_boolean() {
-                    problems.push(format!("{here}: {item} is not an Edm.Boolean"));
-                }
-            } else if property.ty == "Edm.String" {
-                if !item.is_string() {
-                    problems.push(format!("{here}: {item} is not an Edm.String"));
-                }
-            } else if schema.type_named(property.ty).is_some() {
-                check_value(schema, property.ty, item, &here, problems, unknown);
-            } else {
-                problems.push(format!("{here}: no check for the type {}", property.ty));
+                other => panic!("{here}: no check for the type {other}"),
+            };
+            if !valid {
+                problems.push(format!("{here}: {item} is not an {}", property.ty));
             }
         }
     }
@@ -426,7 +560,12 @@ fn headers(side: &Value) -> Vec<(String, String)> {
         .as_array()
         .map(|hs| {
             hs.iter()
-                .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
+                .map(|h| {
+                    (
+                        h[0].as_str().unwrap().to_owned(),
+                        h[1].as_str().unwrap().to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -434,8 +573,14 @@ fn headers(side: &Value) -> Vec<(String, String)> {
 
 /// Fails unless `debug` shows the token redacted and never its text.
 pub fn assert_token_redacted(debug: &str, secret: &str) {
-    assert!(!debug.contains(secret), "the token leaks into Debug output:\n{debug}");
-    assert!(debug.contains("token: <redacted>"), "no redacted token in Debug output:\n{debug}");
+    assert!(
+        !debug.contains(secret),
+        "the token leaks into Debug output:\n{debug}"
+    );
+    assert!(
+        debug.contains("token: <redacted>"),
+        "no redacted token in Debug output:\n{debug}"
+    );
 }
 
 /// Asserts that a date-time is present and reads back exactly as `text`.
