@@ -187,7 +187,7 @@ fn models(module: &ir::Module) -> Result<TokenStream> {
     let rt = runtime_use(module)?;
     let enums = module.enums.iter().map(enumeration);
     let structs = module.structs.iter().map(structure);
-    let unions = module.unions.iter().map(union);
+    let unions = module.unions.iter().map(|u| union(u, &module.structs));
     Ok(quote! {
         //! The model types: one per entity, complex and enum type of the closure.
         use std::fmt;
@@ -384,7 +384,7 @@ fn structure(s: &ir::Struct) -> TokenStream {
     }
 }
 
-fn union(u: &ir::Union) -> TokenStream {
+fn union(u: &ir::Union, structs: &[ir::Struct]) -> TokenStream {
     let name = ident(&u.name);
     let docs = doc(&u.doc);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
@@ -398,8 +398,8 @@ fn union(u: &ir::Union) -> TokenStream {
     });
     let base = &variants[0];
     let derived = &variants[1..];
-    let derived_qualified: Vec<_> = u.variants[1..].iter().map(|v| v.qualified.as_str()).collect();
-    let derived_types: Vec<_> = derived_qualified.iter().map(|q| format!("#{q}")).collect();
+    let derived_types: Vec<_> = u.variants[1..].iter().map(|v| format!("#{}", v.qualified)).collect();
+    let deserialize = union_deserialize(u, structs);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -435,13 +435,123 @@ fn union(u: &ir::Union) -> TokenStream {
         )*
 
         impl rt::serde::Serialize for #name {
+            /// A derived value is written with its `@odata.type` (added if it has none), so that the
+            /// service can tell its type.
             fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    Self::#base(value) => value.serialize(serializer),
+                    #(
+                        Self::#derived(value) if value.odata_type.is_none() => {
+                            let mut value = value.clone();
+                            value.odata_type = Some(#derived_types.to_owned());
+                            value.serialize(serializer)
+                        }
+                        Self::#derived(value) => value.serialize(serializer),
+                    )*
                 }
             }
         }
 
+        #deserialize
+    }
+}
+
+/// Deserializes a polymorphic value in one pass: every property of every variant is read
+/// as it comes (so `@odata.type` may stand anywhere), then the variant named by
+/// `@odata.type` is built and the properties it does not have are kept in `additional`.
+/// Falls back to buffering the value when two variants give one property different types.
+fn union_deserialize(u: &ir::Union, structs: &[ir::Struct]) -> TokenStream {
+    let name = ident(&u.name);
+    let members: Vec<&ir::Struct> = u
+        .variants
+        .iter()
+        .filter_map(|v| structs.iter().find(|s| s.name == v.name))
+        .collect();
+    let mut all: Vec<&ir::Field> = Vec::new();
+    let mut consistent = members.len() == u.variants.len();
+    for f in members.iter().flat_map(|s| &s.fields) {
+        match all.iter().find(|a| a.wire == f.wire) {
+            Some(a) if a.ty != f.ty || a.name != f.name => consistent = false,
+            Some(_) => {}
+            None => all.push(f),
+        }
+    }
+    if !consistent {
+        return union_deserialize_buffered(u);
+    }
+    let expecting = format!("a {} or a derived type", u.variants[0].qualified);
+    let locals: Vec<_> = all.iter().map(|f| format_ident!("p_{}", f.name.trim_end_matches('_'))).collect();
+    let types: Vec<_> = all.iter().map(|f| rust_type(&f.ty)).collect();
+    let wires: Vec<_> = all.iter().map(|f| f.wire.as_str()).collect();
+    let build = |s: &ir::Struct, ret: TokenStream| {
+        let variant = ident(&s.name);
+        let (mine, others): (Vec<_>, Vec<_>) = all.iter().zip(&locals).partition(|(f, _)| s.fields.iter().any(|x| x.wire == f.wire));
+        let fields = mine.iter().map(|(f, l)| {
+            let field = ident(&f.name);
+            quote!(#field: #l)
+        });
+        let kept = others.iter().map(|(f, l)| {
+            let wire = &f.wire;
+            quote!(rt::json::keep_unknown(&mut additional, #wire, #l).map_err(A::Error::custom)?;)
+        });
+        quote! {
+            #(#kept)*
+            #ret Ok(#name::#variant(#variant { odata_type, #(#fields,)* additional }))
+        }
+    };
+    let base = build(members[0], quote!());
+    let derived = u.variants[1..].iter().zip(&members[1..]).map(|(v, s)| {
+        let qualified = &v.qualified;
+        let body = build(s, quote!(return));
+        quote! {
+            if rt::json::odata_type_is(which, #qualified) {
+                #body
+            }
+        }
+    });
+    quote! {
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: rt::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        use rt::serde::de::Error as _;
+                        let mut odata_type: Option<String> = None;
+                        let mut additional = rt::json::Map::new();
+                        #( let mut #locals: Option<#types> = None; )*
+                        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+                            match key.as_str() {
+                                "@odata.type" => odata_type = rt::json::next_optional(&mut map, key, &mut additional)?,
+                                #( #wires => #locals = rt::json::next_optional(&mut map, key, &mut additional)?, )*
+                                _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
+                            }
+                        }
+                        let which = odata_type.as_deref().unwrap_or_default();
+                        #(#derived)*
+                        #base
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
+}
+
+/// Deserializes a polymorphic value by buffering it as JSON and choosing the variant by
+/// `@odata.type` (used only when the one-pass form does not apply).
+fn union_deserialize_buffered(u: &ir::Union) -> TokenStream {
+    let name = ident(&u.name);
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let base = &variants[0];
+    let derived = &variants[1..];
+    let derived_qualified: Vec<_> = u.variants[1..].iter().map(|v| v.qualified.as_str()).collect();
+    quote! {
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use rt::serde::de::Error as _;
@@ -561,7 +671,6 @@ fn patch(p: &ir::Patch) -> TokenStream {
     let name = ident(&p.name);
     let name_str = &p.name;
     let docs = doc(&p.doc);
-    let fields: Vec<_> = p.fields.iter().map(|f| ident(&f.name)).collect();
     let field_decls = p.fields.iter().map(|f| {
         let name = ident(&f.name);
         let ty = rust_type(&f.ty);
@@ -628,7 +737,11 @@ fn patch(p: &ir::Patch) -> TokenStream {
         }
     });
     let debug = debug_fields(&p.fields, true);
-    let _ = &fields;
+    let wires: Vec<_> = p.fields.iter().map(|f| f.wire.as_str()).collect();
+    let is_set = p.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        if f.nullable { quote!(!self.#name.is_unset()) } else { quote!(self.#name.is_some()) }
+    });
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -636,7 +749,8 @@ fn patch(p: &ir::Patch) -> TokenStream {
             /// The type annotation `@odata.type` to send, when wanted.
             pub odata_type: Option<String>,
             #(#field_decls)*
-            /// Further properties to send, for properties the metadata does not describe yet.
+            /// Further properties to send, for properties the metadata does not describe yet. A
+            /// property set above wins over an entry of the same name here.
             pub additional: rt::json::Map,
         }
 
@@ -672,7 +786,12 @@ fn patch(p: &ir::Patch) -> TokenStream {
                 if let Some(value) = &self.odata_type { map.serialize_entry("@odata.type", value)?; }
                 #(#serialize)*
                 for (key, value) in &self.additional {
-                    map.serialize_entry(key, value)?;
+                    let shadowed = match key.as_str() {
+                        "@odata.type" => self.odata_type.is_some(),
+                        #( #wires => #is_set, )*
+                        _ => false,
+                    };
+                    if !shadowed { map.serialize_entry(key, value)?; }
                 }
                 map.end()
             }

@@ -194,3 +194,39 @@ fn seed_000_80c815304b23218e() {
 fn percent_decode(s: &str) -> String {
     s.replace("%7B", "{").replace("%7D", "}")
 }
+
+#[test]
+fn polymorphic_values_decode_in_one_pass_with_exact_error_paths() {
+    use inheritance::{AnyOutcome, Job, RetriedOutcome};
+    // `@odata.type` after the properties it decides about.
+    let body = json!({ "attempts": 2, "reason": "r", "@odata.type": "#sample.ns.retriedOutcome" });
+    let (outcome, back) = round_trip::<AnyOutcome>(&body);
+    assert!(matches!(outcome, AnyOutcome::RetriedOutcome(RetriedOutcome { attempts: Some(2), .. })));
+    assert_eq!(back, body);
+    // Properties of a derived type on a value without its type annotation are kept.
+    let body = json!({ "startedAt": "2024-01-01T00:00:00Z", "attempts": 2 });
+    let (outcome, back) = round_trip::<AnyOutcome>(&body);
+    match &outcome {
+        AnyOutcome::Outcome(o) => assert_eq!(o.additional["attempts"], json!(2)),
+        other => panic!("expected the base type, got {other:?}"),
+    }
+    assert_eq!(back, body);
+    // A derived value written without a type annotation gets one.
+    let bare = AnyOutcome::RetriedOutcome(RetriedOutcome { attempts: Some(1), ..Default::default() });
+    assert_eq!(serde_json::to_value(&bare).unwrap(), json!({ "@odata.type": "#sample.ns.retriedOutcome", "attempts": 1 }));
+    // A bad value inside a polymorphic item is reported at its own path.
+    let bad = r#"{"history": [{"startedAt": "2024-01-01T00:00:00Z"}, {"@odata.type": "sample.ns.failedOutcome", "startedAt": "soon"}]}"#;
+    let error = serde_path_to_error::deserialize::<_, Job>(&mut serde_json::Deserializer::from_str(bad)).unwrap_err();
+    assert_eq!(error.path().to_string(), "history[1].startedAt");
+}
+
+#[test]
+fn a_property_set_on_a_patch_wins_over_additional() {
+    use operations::BookPatch;
+    let mut patch = BookPatch::new().title("set");
+    patch.additional.insert("title".into(), json!("shadowed"));
+    patch.additional.insert("extra".into(), json!(1));
+    let body = serde_json::to_string(&patch).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({ "title": "set", "extra": 1 }));
+    assert_eq!(body.matches("title").count(), 1, "{body}");
+}

@@ -1639,12 +1639,23 @@ impl From<VppTokenRevokeLicensesActionResult> for AnyVppTokenActionResult {
 }
 
 impl rt::serde::Serialize for AnyVppTokenActionResult {
+    /// A derived value is written with its `@odata.type` (added if it has none), so that the
+    /// service can tell its type.
     fn serialize<S: rt::serde::Serializer>(
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::VppTokenActionResult(value) => value.serialize(serializer),
+            Self::VppTokenRevokeLicensesActionResult(
+                value,
+            ) if value.odata_type.is_none() => {
+                let mut value = value.clone();
+                value.odata_type = Some(
+                    "#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned(),
+                );
+                value.serialize(serializer)
+            }
             Self::VppTokenRevokeLicensesActionResult(value) => {
                 value.serialize(serializer)
             }
@@ -1656,24 +1667,139 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use rt::serde::de::Error as _;
-        let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let odata_type = value
-            .get("@odata.type")
-            .and_then(rt::serde_json::Value::as_str)
-            .unwrap_or_default();
-        if rt::json::odata_type_is(
-            odata_type,
-            "microsoft.graph.vppTokenRevokeLicensesActionResult",
-        ) {
-            return rt::serde_json::from_value(value)
-                .map(Self::VppTokenRevokeLicensesActionResult)
-                .map_err(D::Error::custom);
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = AnyVppTokenActionResult;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a microsoft.graph.vppTokenActionResult or a derived type")
+            }
+
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyVppTokenActionResult, A::Error> {
+                use rt::serde::de::Error as _;
+                let mut odata_type: Option<String> = None;
+                let mut additional = rt::json::Map::new();
+                let mut p_action_name: Option<String> = None;
+                let mut p_action_state: Option<ActionState> = None;
+                let mut p_last_updated_date_time: Option<rt::DateTimeOffset> = None;
+                let mut p_start_date_time: Option<rt::DateTimeOffset> = None;
+                let mut p_action_failure_reason: Option<VppTokenActionFailureReason> = None;
+                let mut p_failed_licenses_count: Option<i32> = None;
+                let mut p_total_licenses_count: Option<i32> = None;
+                while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "@odata.type" => {
+                            odata_type = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "actionName" => {
+                            p_action_name = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "actionState" => {
+                            p_action_state = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "lastUpdatedDateTime" => {
+                            p_last_updated_date_time = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "startDateTime" => {
+                            p_start_date_time = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "actionFailureReason" => {
+                            p_action_failure_reason = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "failedLicensesCount" => {
+                            p_failed_licenses_count = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        "totalLicensesCount" => {
+                            p_total_licenses_count = rt::json::next_optional(
+                                &mut map,
+                                key,
+                                &mut additional,
+                            )?;
+                        }
+                        _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
+                    }
+                }
+                let which = odata_type.as_deref().unwrap_or_default();
+                if rt::json::odata_type_is(
+                    which,
+                    "microsoft.graph.vppTokenRevokeLicensesActionResult",
+                ) {
+                    return Ok(
+                        AnyVppTokenActionResult::VppTokenRevokeLicensesActionResult(VppTokenRevokeLicensesActionResult {
+                            odata_type,
+                            action_name: p_action_name,
+                            action_state: p_action_state,
+                            last_updated_date_time: p_last_updated_date_time,
+                            start_date_time: p_start_date_time,
+                            action_failure_reason: p_action_failure_reason,
+                            failed_licenses_count: p_failed_licenses_count,
+                            total_licenses_count: p_total_licenses_count,
+                            additional,
+                        }),
+                    );
+                }
+                rt::json::keep_unknown(
+                        &mut additional,
+                        "actionFailureReason",
+                        p_action_failure_reason,
+                    )
+                    .map_err(A::Error::custom)?;
+                rt::json::keep_unknown(
+                        &mut additional,
+                        "failedLicensesCount",
+                        p_failed_licenses_count,
+                    )
+                    .map_err(A::Error::custom)?;
+                rt::json::keep_unknown(
+                        &mut additional,
+                        "totalLicensesCount",
+                        p_total_licenses_count,
+                    )
+                    .map_err(A::Error::custom)?;
+                Ok(
+                    AnyVppTokenActionResult::VppTokenActionResult(VppTokenActionResult {
+                        odata_type,
+                        action_name: p_action_name,
+                        action_state: p_action_state,
+                        last_updated_date_time: p_last_updated_date_time,
+                        start_date_time: p_start_date_time,
+                        additional,
+                    }),
+                )
+            }
         }
-        rt::serde_json::from_value(value)
-            .map(Self::VppTokenActionResult)
-            .map_err(D::Error::custom)
+        deserializer.deserialize_map(Visitor)
     }
 }

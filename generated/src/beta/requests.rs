@@ -307,7 +307,8 @@ pub struct VppTokenPatch {
     ///
     /// Wire name `vppTokenAccountType`; not nullable.
     pub vpp_token_account_type: Option<VppTokenAccountType>,
-    /// Further properties to send, for properties the metadata does not describe yet.
+    /// Further properties to send, for properties the metadata does not describe yet. A
+    /// property set above wins over an entry of the same name here.
     pub additional: rt::json::Map,
 }
 
@@ -679,7 +680,37 @@ impl rt::serde::Serialize for VppTokenPatch {
             map.serialize_entry("vppTokenAccountType", value)?;
         }
         for (key, value) in &self.additional {
-            map.serialize_entry(key, value)?;
+            let shadowed = match key.as_str() {
+                "@odata.type" => self.odata_type.is_some(),
+                "appleDeviceAppDeliveryProtocolType" => {
+                    self.apple_device_app_delivery_protocol_type.is_some()
+                }
+                "appleId" => !self.apple_id.is_unset(),
+                "automaticallyUpdateApps" => self.automatically_update_apps.is_some(),
+                "claimTokenManagementFromExternalMdm" => {
+                    self.claim_token_management_from_external_mdm.is_some()
+                }
+                "countryOrRegion" => !self.country_or_region.is_unset(),
+                "dataSharingConsentGranted" => {
+                    self.data_sharing_consent_granted.is_some()
+                }
+                "displayName" => !self.display_name.is_unset(),
+                "expirationDateTime" => self.expiration_date_time.is_some(),
+                "lastModifiedDateTime" => self.last_modified_date_time.is_some(),
+                "lastSyncDateTime" => self.last_sync_date_time.is_some(),
+                "lastSyncStatus" => self.last_sync_status.is_some(),
+                "locationName" => !self.location_name.is_unset(),
+                "organizationName" => !self.organization_name.is_unset(),
+                "roleScopeTagIds" => !self.role_scope_tag_ids.is_unset(),
+                "state" => self.state.is_some(),
+                "token" => !self.token.is_unset(),
+                "tokenActionResults" => !self.token_action_results.is_unset(),
+                "vppTokenAccountType" => self.vpp_token_account_type.is_some(),
+                _ => false,
+            };
+            if !shadowed {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }

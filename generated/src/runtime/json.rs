@@ -120,6 +120,23 @@ where
     Ok(())
 }
 
+/// Keeps a property that was read as a known type's but belongs to another: when a
+/// polymorphic value turns out to be a type without the property, its value goes to
+/// `additional` so that it is written back.
+///
+/// # Errors
+/// When the value cannot be turned back into JSON (it always can for generated types).
+pub fn keep_unknown<T: serde::Serialize>(
+    additional: &mut Map,
+    key: &str,
+    value: Option<T>,
+) -> Result<(), serde_json::Error> {
+    if let Some(value) = value {
+        additional.insert(key.to_owned(), serde_json::to_value(value)?);
+    }
+    Ok(())
+}
+
 /// Whether the `@odata.type` value `actual` names the type `qualified`.
 ///
 /// A leading `#` is optional (the service writes it, the documentation often does not) and the

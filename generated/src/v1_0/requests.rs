@@ -230,7 +230,8 @@ pub struct VppTokenPatch {
     ///
     /// Wire name `vppTokenAccountType`; not nullable.
     pub vpp_token_account_type: Option<VppTokenAccountType>,
-    /// Further properties to send, for properties the metadata does not describe yet.
+    /// Further properties to send, for properties the metadata does not describe yet. A
+    /// property set above wins over an entry of the same name here.
     pub additional: rt::json::Map,
 }
 
@@ -459,7 +460,24 @@ impl rt::serde::Serialize for VppTokenPatch {
             map.serialize_entry("vppTokenAccountType", value)?;
         }
         for (key, value) in &self.additional {
-            map.serialize_entry(key, value)?;
+            let shadowed = match key.as_str() {
+                "@odata.type" => self.odata_type.is_some(),
+                "appleId" => !self.apple_id.is_unset(),
+                "automaticallyUpdateApps" => self.automatically_update_apps.is_some(),
+                "countryOrRegion" => !self.country_or_region.is_unset(),
+                "expirationDateTime" => self.expiration_date_time.is_some(),
+                "lastModifiedDateTime" => self.last_modified_date_time.is_some(),
+                "lastSyncDateTime" => self.last_sync_date_time.is_some(),
+                "lastSyncStatus" => self.last_sync_status.is_some(),
+                "organizationName" => !self.organization_name.is_unset(),
+                "state" => self.state.is_some(),
+                "token" => !self.token.is_unset(),
+                "vppTokenAccountType" => self.vpp_token_account_type.is_some(),
+                _ => false,
+            };
+            if !shadowed {
+                map.serialize_entry(key, value)?;
+            }
         }
         map.end()
     }
