@@ -14,14 +14,7 @@ use crate::{ir, lower, parse, resolve, select};
 pub fn generate(config: &Config, config_dir: &Path) -> Result<Vec<File>> {
     let mut files = Vec::new();
     for version in &config.versions {
-        let path = config_dir.join(&version.input);
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let shown = display_path(config_dir, &version.input);
-        let module = lower_text(&shown, &text, version, &config.runtime)?;
-        files.extend(emit::emit_module(&module)?);
+        files.extend(emit::emit_module(&lower_version(config, config_dir, version)?)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -30,18 +23,21 @@ pub fn generate(config: &Config, config_dir: &Path) -> Result<Vec<File>> {
 /// Generates every configured version as one self-contained source file each, returned as
 /// `(module name, source)`. Used for test fixtures, which are compiled inline.
 pub fn generate_single_files(config: &Config, config_dir: &Path) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for version in &config.versions {
-        let path = config_dir.join(&version.input);
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let shown = display_path(config_dir, &version.input);
-        let module = lower_text(&shown, &text, version, &config.runtime)?;
-        out.push((version.module.clone(), emit::emit_single_file(&module)?));
-    }
-    Ok(out)
+    config
+        .versions
+        .iter()
+        .map(|version| {
+            let module = lower_version(config, config_dir, version)?;
+            Ok((version.module.clone(), emit::emit_single_file(&module)?))
+        })
+        .collect()
+}
+
+/// Reads one version's CSDL and lowers it.
+fn lower_version(config: &Config, config_dir: &Path, version: &VersionConfig) -> Result<ir::Module> {
+    let path = config_dir.join(&version.input);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    lower_text(&display_path(config_dir, &version.input), &text, version, &config.runtime)
 }
 
 /// Runs parse, resolve, select and lower on one CSDL text; `file` names it in errors.

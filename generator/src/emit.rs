@@ -300,9 +300,65 @@ fn debug_fields(fields: &[ir::Field], patch: bool) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// The `Debug` (set fields only, secrets redacted) and `Serialize` (set fields, then
+/// `additional` without the names already written) of a model struct or, with `patch`, of
+/// an update body, whose nullable fields are `rt::Patch`.
+fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool) -> TokenStream {
+    let type_name = ident(name);
+    let debug = debug_fields(fields, patch);
+    let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire;
+        if patch && f.nullable {
+            quote! {
+                match &self.#field {
+                    rt::Patch::Unset => {}
+                    rt::Patch::Null => map.serialize_entry(#wire, &())?,
+                    rt::Patch::Value(value) => map.serialize_entry(#wire, value)?,
+                }
+            }
+        } else {
+            quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, value)?; } }
+        }
+    });
+    let is_set = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if patch && f.nullable { quote!(!self.#field.is_unset()) } else { quote!(self.#field.is_some()) }
+    });
+    quote! {
+        impl fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut d = f.debug_struct(#name);
+                if let Some(value) = &self.odata_type { d.field("odata_type", value); }
+                #debug
+                if !self.additional.is_empty() { d.field("additional", &self.additional); }
+                d.finish()
+            }
+        }
+
+        impl rt::serde::Serialize for #type_name {
+            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use rt::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                if let Some(value) = &self.odata_type { map.serialize_entry("@odata.type", value)?; }
+                #(#entries)*
+                for (key, value) in &self.additional {
+                    let shadowed = match key.as_str() {
+                        "@odata.type" => self.odata_type.is_some(),
+                        #( #wires => #is_set, )*
+                        _ => false,
+                    };
+                    if !shadowed { map.serialize_entry(key, value)?; }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 fn structure(s: &ir::Struct) -> TokenStream {
     let name = ident(&s.name);
-    let name_str = &s.name;
     let docs = doc(&s.doc);
     let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
     let field_docs = s.fields.iter().map(|f| {
@@ -313,7 +369,7 @@ fn structure(s: &ir::Struct) -> TokenStream {
     });
     let field_types = s.fields.iter().map(|f| rust_type(&f.ty));
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
-    let debug = debug_fields(&s.fields, false);
+    let impls = debug_and_serialize(&s.name, &s.fields, false);
     let expecting = format!("a {} object", s.qualified);
     let odata_type_doc = format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified);
     quote! {
@@ -328,33 +384,7 @@ fn structure(s: &ir::Struct) -> TokenStream {
             pub additional: rt::json::Map,
         }
 
-        impl fmt::Debug for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut d = f.debug_struct(#name_str);
-                if let Some(value) = &self.odata_type { d.field("odata_type", value); }
-                #debug
-                if !self.additional.is_empty() { d.field("additional", &self.additional); }
-                d.finish()
-            }
-        }
-
-        impl rt::serde::Serialize for #name {
-            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use rt::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                if let Some(value) = &self.odata_type { map.serialize_entry("@odata.type", value)?; }
-                #( if let Some(value) = &self.#field_names { map.serialize_entry(#wires, value)?; } )*
-                for (key, value) in &self.additional {
-                    let shadowed = match key.as_str() {
-                        "@odata.type" => self.odata_type.is_some(),
-                        #( #wires => self.#field_names.is_some(), )*
-                        _ => false,
-                    };
-                    if !shadowed { map.serialize_entry(key, value)?; }
-                }
-                map.end()
-            }
-        }
+        #impls
 
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -669,7 +699,6 @@ fn requests(module: &ir::Module) -> Result<TokenStream> {
 
 fn patch(p: &ir::Patch) -> TokenStream {
     let name = ident(&p.name);
-    let name_str = &p.name;
     let docs = doc(&p.doc);
     let field_decls = p.fields.iter().map(|f| {
         let name = ident(&f.name);
@@ -721,27 +750,7 @@ fn patch(p: &ir::Patch) -> TokenStream {
             }
         }
     });
-    let serialize = p.fields.iter().map(|f| {
-        let name = ident(&f.name);
-        let wire = &f.wire;
-        if f.nullable {
-            quote! {
-                match &self.#name {
-                    rt::Patch::Unset => {}
-                    rt::Patch::Null => map.serialize_entry(#wire, &())?,
-                    rt::Patch::Value(value) => map.serialize_entry(#wire, value)?,
-                }
-            }
-        } else {
-            quote! { if let Some(value) = &self.#name { map.serialize_entry(#wire, value)?; } }
-        }
-    });
-    let debug = debug_fields(&p.fields, true);
-    let wires: Vec<_> = p.fields.iter().map(|f| f.wire.as_str()).collect();
-    let is_set = p.fields.iter().map(|f| {
-        let name = ident(&f.name);
-        if f.nullable { quote!(!self.#name.is_unset()) } else { quote!(self.#name.is_some()) }
-    });
+    let impls = debug_and_serialize(&p.name, &p.fields, true);
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -769,33 +778,7 @@ fn patch(p: &ir::Patch) -> TokenStream {
             #(#setters)*
         }
 
-        impl fmt::Debug for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut d = f.debug_struct(#name_str);
-                if let Some(value) = &self.odata_type { d.field("odata_type", value); }
-                #debug
-                if !self.additional.is_empty() { d.field("additional", &self.additional); }
-                d.finish()
-            }
-        }
-
-        impl rt::serde::Serialize for #name {
-            fn serialize<S: rt::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use rt::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                if let Some(value) = &self.odata_type { map.serialize_entry("@odata.type", value)?; }
-                #(#serialize)*
-                for (key, value) in &self.additional {
-                    let shadowed = match key.as_str() {
-                        "@odata.type" => self.odata_type.is_some(),
-                        #( #wires => #is_set, )*
-                        _ => false,
-                    };
-                    if !shadowed { map.serialize_entry(key, value)?; }
-                }
-                map.end()
-            }
-        }
+        #impls
     }
 }
 

@@ -401,103 +401,17 @@ impl Lowerer<'_> {
         for path in &selection.paths {
             let mut current = "GraphRequestBuilder".to_owned();
             let mut template = String::new();
-            for (i, segment) in path.segments.iter().enumerate() {
-                let is_last = i + 1 == path.segments.len();
-                let (method, next) = match segment {
-                    Segment::Root { name, .. } | Segment::Navigation { name, .. } => {
-                        template.push('/');
-                        template.push_str(name);
-                        let next = format!("{}RequestBuilder", type_name(name));
-                        let m = Method::Segment {
-                            name: method_name(name),
-                            doc: doc_lines(&format!("Navigates to `{template}`.")),
-                            segment: name.clone(),
-                            target: next.clone(),
-                        };
-                        (m, next)
-                    }
-                    Segment::Key { ty } => {
-                        let entity = &self.model.ty(*ty).name;
-                        template.push_str(&format!("/{{{entity}-id}}"));
-                        let next = format!("{}ItemRequestBuilder", type_name(entity));
-                        let m = Method::Key {
-                            name: "by_id".into(),
-                            doc: doc_lines(&format!(
-                                "Navigates to one `{entity}` by its key, `{template}`. The key is percent-encoded as \
-                                 one path segment."
-                            )),
-                            target: next.clone(),
-                        };
-                        (m, next)
-                    }
-                    Segment::Cast { ty } => {
-                        let t = self.model.ty(*ty);
-                        template.push('/');
-                        template.push_str(&t.qualified);
-                        let next = format!("As{}RequestBuilder", type_name(&t.name));
-                        let m = Method::Segment {
-                            name: format!("as_{}", method_name(&t.name)),
-                            doc: doc_lines(&format!(
-                                "Casts to the derived type `{}`: `{template}`.",
-                                t.qualified
-                            )),
-                            segment: t.qualified.clone(),
-                            target: next.clone(),
-                        };
-                        (m, next)
-                    }
-                };
-                self.add_method(&mut builders, &current, method);
-                if !builders.contains_key(&next) {
-                    self.claim(&next, format!("the request builder of `{template}`"))?;
-                    builders.insert(
-                        next.clone(),
-                        ir::Builder {
-                            name: next.clone(),
-                            doc: doc_lines(&format!("Requests on `{template}`.")),
-                            template: template.clone(),
-                            methods: Vec::new(),
-                        },
-                    );
-                }
-                current = next;
-                if is_last {
-                    let entity = segment.entity();
-                    if segment.is_collection() {
-                        self.collection_methods(module, &mut builders, &current, entity, &template)?;
-                        // The item builder, reached by key.
-                        let item_name = format!("{}ItemRequestBuilder", type_name(&self.model.ty(entity).name));
-                        let entity_name = &self.model.ty(entity).name;
-                        let item_template = format!("{template}/{{{entity_name}-id}}");
-                        self.add_method(
-                            &mut builders,
-                            &current,
-                            Method::Key {
-                                name: "by_id".into(),
-                                doc: doc_lines(&format!(
-                                    "Navigates to one `{entity_name}` by its key, `{item_template}`. The key is \
-                                     percent-encoded as one path segment."
-                                )),
-                                target: item_name.clone(),
-                            },
-                        );
-                        if !builders.contains_key(&item_name) {
-                            self.claim(&item_name, format!("the request builder of `{item_template}`"))?;
-                            builders.insert(
-                                item_name.clone(),
-                                ir::Builder {
-                                    name: item_name.clone(),
-                                    doc: doc_lines(&format!("Requests on `{item_template}`.")),
-                                    template: item_template.clone(),
-                                    methods: Vec::new(),
-                                },
-                            );
-                        }
-                        self.entity_methods(module, &mut builders, &item_name, entity, &item_template, &mut patched)?;
-                    } else {
-                        self.entity_methods(module, &mut builders, &current, entity, &template, &mut patched)?;
-                    }
-                }
+            for segment in &path.segments {
+                current = self.step(&mut builders, &current, &mut template, segment)?;
+            }
+            let last = path.last();
+            let entity = last.entity();
+            if last.is_collection() {
+                self.collection_methods(module, &mut builders, &current, entity, &template)?;
+                let item = self.step(&mut builders, &current, &mut template, &Segment::Key { ty: entity })?;
+                self.entity_methods(module, &mut builders, &item, entity, &template, &mut patched)?;
+            } else {
+                self.entity_methods(module, &mut builders, &current, entity, &template, &mut patched)?;
             }
         }
         module.builders = builders.into_values().collect();
@@ -509,6 +423,72 @@ impl Lowerer<'_> {
         module.parameters.sort_by(|a, b| a.name.cmp(&b.name));
         module.operations.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(())
+    }
+
+    /// Adds the navigation step `segment` to the builder `current` (whose URL template is
+    /// `template`, extended here) and returns the builder it leads to, created if new.
+    fn step(
+        &mut self,
+        builders: &mut BTreeMap<String, ir::Builder>,
+        current: &str,
+        template: &mut String,
+        segment: &Segment,
+    ) -> Result<String> {
+        let (method, next) = match segment {
+            Segment::Root { name, .. } | Segment::Navigation { name, .. } => {
+                template.push('/');
+                template.push_str(name);
+                let next = format!("{}RequestBuilder", type_name(name));
+                let m = Method::Segment {
+                    name: method_name(name),
+                    doc: doc_lines(&format!("Navigates to `{template}`.")),
+                    segment: name.clone(),
+                    target: next.clone(),
+                };
+                (m, next)
+            }
+            Segment::Key { ty } => {
+                let entity = &self.model.ty(*ty).name;
+                template.push_str(&format!("/{{{entity}-id}}"));
+                let next = format!("{}ItemRequestBuilder", type_name(entity));
+                let m = Method::Key {
+                    name: "by_id".into(),
+                    doc: doc_lines(&format!(
+                        "Navigates to one `{entity}` by its key, `{template}`. The key is percent-encoded as one \
+                         path segment."
+                    )),
+                    target: next.clone(),
+                };
+                (m, next)
+            }
+            Segment::Cast { ty } => {
+                let t = self.model.ty(*ty);
+                template.push('/');
+                template.push_str(&t.qualified);
+                let next = format!("As{}RequestBuilder", type_name(&t.name));
+                let m = Method::Segment {
+                    name: format!("as_{}", method_name(&t.name)),
+                    doc: doc_lines(&format!("Casts to the derived type `{}`: `{template}`.", t.qualified)),
+                    segment: t.qualified.clone(),
+                    target: next.clone(),
+                };
+                (m, next)
+            }
+        };
+        self.add_method(builders, current, method);
+        if !builders.contains_key(&next) {
+            self.claim(&next, format!("the request builder of `{template}`"))?;
+            builders.insert(
+                next.clone(),
+                ir::Builder {
+                    name: next.clone(),
+                    doc: doc_lines(&format!("Requests on `{template}`.")),
+                    template: template.clone(),
+                    methods: Vec::new(),
+                },
+            );
+        }
+        Ok(next)
     }
 
     fn add_method(&self, builders: &mut BTreeMap<String, ir::Builder>, builder: &str, method: Method) {
