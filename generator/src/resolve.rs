@@ -321,6 +321,8 @@ struct Resolver<'a> {
     doc: &'a Document,
     /// Alias or namespace → namespace.
     aliases: BTreeMap<String, String>,
+    /// Whether each declared structured type is an entity or a complex type.
+    declared_kinds: BTreeMap<TypeId, StructuredKind>,
     model: Model,
 }
 
@@ -353,7 +355,12 @@ impl<'a> Resolver<'a> {
         }
         add_type(&mut model, "Edm.EntityType", TypeKind::AnyStructured, Pos::default());
         add_type(&mut model, "Edm.ComplexType", TypeKind::AnyStructured, Pos::default());
-        Resolver { doc, aliases, model }
+        Resolver {
+            doc,
+            aliases,
+            declared_kinds: BTreeMap::new(),
+            model,
+        }
     }
 
     fn location(&self, pos: Pos) -> Location {
@@ -390,11 +397,11 @@ impl<'a> Resolver<'a> {
             let placeholders = schema
                 .enum_types
                 .iter()
-                .map(|e| (&e.name, e.pos, "EnumType"))
-                .chain(schema.entity_types.iter().map(|t| (&t.name, t.pos, "EntityType")))
-                .chain(schema.complex_types.iter().map(|t| (&t.name, t.pos, "ComplexType")))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos, "TypeDefinition")));
-            for (name, pos, element) in placeholders {
+                .map(|e| (&e.name, e.pos, "EnumType", None))
+                .chain(schema.entity_types.iter().map(|t| (&t.name, t.pos, "EntityType", Some(StructuredKind::Entity))))
+                .chain(schema.complex_types.iter().map(|t| (&t.name, t.pos, "ComplexType", Some(StructuredKind::Complex))))
+                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos, "TypeDefinition", None)));
+            for (name, pos, element, kind) in placeholders {
                 let qualified = format!("{ns}.{name}");
                 if let Some(&existing) = self.model.by_name.get(&qualified) {
                     let first = self.model.ty(existing).pos;
@@ -404,7 +411,10 @@ impl<'a> Resolver<'a> {
                         format!("declared twice (first at line {}:{})", first.line, first.column),
                     ));
                 }
-                add_type(&mut self.model, &qualified, TypeKind::AnyStructured, pos);
+                let id = add_type(&mut self.model, &qualified, TypeKind::AnyStructured, pos);
+                if let Some(kind) = kind {
+                    self.declared_kinds.insert(id, kind);
+                }
             }
         }
         Ok(())
@@ -574,17 +584,7 @@ impl<'a> Resolver<'a> {
 
     /// The CSDL kind a declared type was written as (known before pass 2 completes).
     fn doc_kind(&self, id: TypeId) -> Option<StructuredKind> {
-        let qualified = &self.model.ty(id).qualified;
-        self.doc.schemas.iter().find_map(|s| {
-            let local = qualified.strip_prefix(&s.namespace)?.strip_prefix('.')?;
-            if s.entity_types.iter().any(|t| t.name == local) {
-                Some(StructuredKind::Entity)
-            } else if s.complex_types.iter().any(|t| t.name == local) {
-                Some(StructuredKind::Complex)
-            } else {
-                None
-            }
-        })
+        self.declared_kinds.get(&id).copied()
     }
 
     fn operation(&self, ns: &str, op: &csdl::Operation) -> Result<OperationDef> {

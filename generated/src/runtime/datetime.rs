@@ -13,8 +13,8 @@ use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 /// Graph sends date-times with up to 7 fractional digits (100 ns) and an offset that may be
 /// `Z` or `±HH:MM`. A `DateTimeOffset` keeps the value as a [`time::OffsetDateTime`] together
 /// with how it was written, so that serializing a deserialized value gives back the identical
-/// text, byte for byte. Common forms are stored without any heap allocation; unusual spellings
-/// (a lowercase `t` or `z`) are kept verbatim.
+/// text, byte for byte (it is kept inline, without any heap allocation, so writing it back is
+/// a copy).
 ///
 /// Two values are equal when they denote the same instant in the same offset *and* are written
 /// the same way: `…T00:00:00Z` and `…T00:00:00+00:00` are different values.
@@ -33,17 +33,33 @@ pub struct DateTimeOffset {
     text: Text,
 }
 
-/// How a [`DateTimeOffset`] is written.
+/// The exact text of a [`DateTimeOffset`], held inline: every valid form fits in
+/// [`MAX_LEN`] bytes, so reading and writing a date-time never allocates, and writing it back
+/// is a copy.
 #[derive(Clone, PartialEq, Eq, Hash)]
-enum Text {
-    /// Written in the canonical layout described by [`Layout`].
-    Layout(Layout),
-    /// Written in a form the layout cannot describe; kept as received.
-    Verbatim(Box<str>),
+struct Text {
+    len: u8,
+    bytes: [u8; MAX_LEN],
+}
+
+impl Text {
+    /// `text` must be ASCII and at most [`MAX_LEN`] bytes (the parser checks both).
+    fn new(text: &[u8]) -> Self {
+        let mut bytes = [0u8; MAX_LEN];
+        let len = text.len().min(MAX_LEN);
+        bytes[..len].copy_from_slice(&text[..len]);
+        Self { len: len as u8, bytes }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever stored, so this never fails.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
 }
 
 /// The text layout of a date-time in the canonical form
-/// `YYYY-MM-DDTHH:MM[:SS[.f…]](Z|±HH:MM)`.
+/// `YYYY-MM-DDTHH:MM[:SS[.f…]](Z|±HH:MM)`, used to write a value made from an
+/// [`OffsetDateTime`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Layout {
     /// Whether the seconds are written (OData allows leaving them out).
@@ -59,10 +75,8 @@ struct Layout {
 enum OffsetForm {
     /// `Z`.
     Z,
-    /// `±HH:MM` with the sign of the offset (`+00:00` for UTC).
+    /// `±HH:MM` with the sign of the offset.
     Numeric,
-    /// `-00:00`.
-    NegativeZero,
 }
 
 /// The error returned when a text is not a valid `Edm.DateTimeOffset`.
@@ -119,13 +133,15 @@ impl DateTimeOffset {
         self.value
     }
 
-    /// Writes the text in `layout` into `buf`, returning its length.
-    fn write_layout(&self, layout: Layout, buf: &mut [u8; MAX_LEN]) -> usize {
+}
+
+/// Writes `v` in `layout` into `buf`, returning the length.
+fn write_layout(v: OffsetDateTime, layout: Layout, buf: &mut [u8; MAX_LEN]) -> usize {
+    {
         fn put2(buf: &mut [u8; MAX_LEN], at: usize, n: u8) {
             buf[at] = b'0' + n / 10;
             buf[at + 1] = b'0' + n % 10;
         }
-        let v = self.value;
         let mut n = 0;
         let year = v.year();
         if year < 0 {
@@ -169,9 +185,8 @@ impl DateTimeOffset {
                 buf[n] = b'Z';
                 n += 1;
             }
-            OffsetForm::Numeric | OffsetForm::NegativeZero => {
-                let negative =
-                    offset.is_negative() || matches!(layout.offset, OffsetForm::NegativeZero);
+            OffsetForm::Numeric => {
+                let negative = offset.is_negative();
                 buf[n] = if negative { b'-' } else { b'+' };
                 put2(buf, n + 1, offset.whole_hours().unsigned_abs());
                 buf[n + 3] = b':';
@@ -212,13 +227,16 @@ impl From<OffsetDateTime> for DateTimeOffset {
         } else {
             OffsetForm::Numeric
         };
+        let layout = Layout {
+            seconds: true,
+            fraction_digits: 7,
+            offset,
+        };
+        let mut buf = [0u8; MAX_LEN];
+        let len = write_layout(value, layout, &mut buf);
         Self {
             value,
-            text: Text::Layout(Layout {
-                seconds: true,
-                fraction_digits: 7,
-                offset,
-            }),
+            text: Text::new(&buf[..len]),
         }
     }
 }
@@ -237,17 +255,17 @@ impl FromStr for DateTimeOffset {
     }
 }
 
+impl DateTimeOffset {
+    /// The exact text of the value, as received or as written by `From<OffsetDateTime>`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        self.text.as_str()
+    }
+}
+
 impl fmt::Display for DateTimeOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.text {
-            Text::Verbatim(text) => f.write_str(text),
-            Text::Layout(layout) => {
-                let mut buf = [0u8; MAX_LEN];
-                let len = self.write_layout(*layout, &mut buf);
-                // Only ASCII bytes are ever written.
-                f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
-            }
-        }
+        f.write_str(self.as_str())
     }
 }
 
@@ -280,7 +298,7 @@ impl Hash for DateTimeOffset {
 
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -352,29 +370,21 @@ impl Parser<'_> {
 
     fn parse(mut self, original: &str) -> Result<DateTimeOffset, DateTimeParseError> {
         let date = self.date()?;
-        let lowercase_t = match self.peek() {
-            Some(b'T') => false,
-            Some(b't') => true,
-            _ => return Err(DateTimeParseError::new("expected 'T' after the date")),
-        };
+        if !matches!(self.peek(), Some(b'T' | b't')) {
+            return Err(DateTimeParseError::new("expected 'T' after the date"));
+        }
         self.pos += 1;
-        let (time, seconds, fraction_digits) = self.time_of_day()?;
-        let (offset_form, offset, lowercase_z) = self.offset()?;
+        let time = self.time_of_day()?;
+        let offset = self.offset()?;
         if self.pos != self.bytes.len() {
             return Err(DateTimeParseError::new("unexpected text after the offset"));
         }
-        let text = if lowercase_t || lowercase_z {
-            Text::Verbatim(original.into())
-        } else {
-            Text::Layout(Layout {
-                seconds,
-                fraction_digits,
-                offset: offset_form,
-            })
-        };
+        if original.len() > MAX_LEN {
+            return Err(DateTimeParseError::new("too long"));
+        }
         Ok(DateTimeOffset {
             value: OffsetDateTime::new_in_offset(date, time, offset),
-            text,
+            text: Text::new(original.as_bytes()),
         })
     }
 
@@ -404,9 +414,8 @@ impl Parser<'_> {
             .map_err(|_| DateTimeParseError::new("day out of range for the month"))
     }
 
-    /// `HH:MM[:SS[.fraction]]`, returning the time, whether seconds were written and the
-    /// number of fractional digits.
-    fn time_of_day(&mut self) -> Result<(Time, bool, u8), DateTimeParseError> {
+    /// `HH:MM[:SS[.fraction]]`.
+    fn time_of_day(&mut self) -> Result<Time, DateTimeParseError> {
         let hour = self.two_digits("expected a 2-digit hour")?;
         self.expect(b':', "expected ':' after the hour")?;
         let minute = self.two_digits("expected a 2-digit minute")?;
@@ -436,18 +445,16 @@ impl Parser<'_> {
         if second > 59 {
             return Err(DateTimeParseError::new("second out of range"));
         }
-        let time = Time::from_hms_nano(hour, minute, second, nanosecond)
-            .map_err(|_| DateTimeParseError::new("time of day out of range"))?;
-        Ok((time, seconds, fraction_digits))
+        Time::from_hms_nano(hour, minute, second, nanosecond)
+            .map_err(|_| DateTimeParseError::new("time of day out of range"))
     }
 
-    /// `Z` or `±HH:MM`, returning how it was written, the offset, and whether it was a
-    /// lowercase `z`.
-    fn offset(&mut self) -> Result<(OffsetForm, UtcOffset, bool), DateTimeParseError> {
+    /// `Z` (or `z`) or `±HH:MM`.
+    fn offset(&mut self) -> Result<UtcOffset, DateTimeParseError> {
         let sign = match self.peek() {
-            Some(z @ (b'Z' | b'z')) => {
+            Some(b'Z' | b'z') => {
                 self.pos += 1;
-                return Ok((OffsetForm::Z, UtcOffset::UTC, z == b'z'));
+                return Ok(UtcOffset::UTC);
             }
             Some(sign @ (b'+' | b'-')) => sign,
             _ => {
@@ -467,18 +474,12 @@ impl Parser<'_> {
         let h = i8::try_from(hours).map_err(|_| out_of_range())?;
         let m = i8::try_from(minutes).map_err(|_| out_of_range())?;
         let negative = sign == b'-';
-        let offset = if negative {
+        if negative {
             UtcOffset::from_hms(-h, -m, 0)
         } else {
             UtcOffset::from_hms(h, m, 0)
         }
-        .map_err(|_| out_of_range())?;
-        let form = if negative && hours == 0 && minutes == 0 {
-            OffsetForm::NegativeZero
-        } else {
-            OffsetForm::Numeric
-        };
-        Ok((form, offset, false))
+        .map_err(|_| out_of_range())
     }
 }
 
@@ -553,7 +554,7 @@ mod tests {
     fn unusual_spellings_are_kept_verbatim() {
         for text in ["2023-01-01t00:00:00z", "2023-01-01T00:00:00.5z"] {
             let value = round_trip(text);
-            assert!(matches!(value.text, Text::Verbatim(_)));
+            assert_eq!(value.as_str(), text);
         }
         assert_eq!(
             DateTimeOffset::parse("2023-01-01t00:00:00z")
@@ -564,9 +565,10 @@ mod tests {
     }
 
     #[test]
-    fn common_forms_need_no_allocation() {
-        let value = DateTimeOffset::parse("2016-12-31T23:57:57.2481234-08:00").unwrap();
-        assert!(matches!(value.text, Text::Layout(_)));
+    fn the_longest_form_fits_inline() {
+        let text = "-0044-03-15T12:00:00.123456789+14:00";
+        assert_eq!(text.len(), MAX_LEN);
+        assert_eq!(round_trip(text).as_str(), text);
     }
 
     #[test]
