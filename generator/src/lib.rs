@@ -10,7 +10,7 @@
 //! | lower | [`lower`] | model + selection | [`ir::Module`] (every Rust name decided) |
 //! | emit | [`emit`] | IR | formatted Rust source files |
 //!
-//! [`codegen`] ties the stages together and [`write`] puts files on disk (or checks them).
+//! [`codegen`] ties the stages together and [`write`](mod@write) puts files on disk (or checks them).
 
 pub mod codegen;
 pub mod config;
