@@ -14,8 +14,12 @@
 
 mod common;
 
-use common::{Example, assert_date_time, assert_token_redacted, run_case};
-use graph_vpptoken::runtime::{Collection, DateTimeOffset};
+use common::sample::*;
+use common::{
+    Example, assert_date_time, assert_expiration_converts, assert_token_redacted,
+    assert_v1_documented_token, run_case,
+};
+use graph_vpptoken::runtime::Collection;
 use graph_vpptoken::{beta, v1_0};
 
 /// Examples whose documented form differs from the wire in a way no honest normalization
@@ -61,26 +65,6 @@ documented_examples! {
     v1_0_vpptoken_update_01: "v1.0-vppToken-update-01" => v1_update,
 }
 
-// The sample values the documentation pages use.
-const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
-const ORGANIZATION: &str = "Organization Name value";
-const APPLE_ID: &str = "Apple Id value";
-const TOKEN: &str = "Token value";
-const COUNTRY: &str = "Country Or Region value";
-const EXPIRATION: &str = "2016-12-31T23:57:57.2481234-08:00";
-const LAST_SYNC: &str = "2017-01-01T00:02:49.3205976-08:00";
-const LAST_MODIFIED: &str = "2017-01-01T00:00:35.1329464-08:00";
-const ACTION_NAME: &str = "Action Name value";
-const ACTION_START: &str = "2016-12-31T23:58:46.7156189-08:00";
-const ACTION_UPDATED: &str = "2017-01-01T00:00:56.8321556-08:00";
-const DISPLAY_NAME: &str = "Display Name value";
-const LOCATION: &str = "Location Name value";
-const ROLE_SCOPE_TAG: &str = "Role Scope Tag Ids value";
-
-fn dt(text: &str) -> DateTimeOffset {
-    text.parse().expect("a valid date-time")
-}
-
 /// Snapshots the `Debug` output of a typed response, naming the fixture and its source.
 fn snapshot<T: std::fmt::Debug>(example: &Example, value: &T) {
     insta::with_settings!({ description => example.source(), omit_expression => true }, {
@@ -123,52 +107,6 @@ fn v1_documented_patch() -> v1_0::VppTokenPatch {
         .last_sync_status(v1_0::VppTokenSyncStatus::InProgress)
         .automatically_update_apps(true)
         .country_or_region(COUNTRY)
-}
-
-/// The typed values of the token every documented v1.0 response shows.
-fn assert_v1_documented_token(token: &v1_0::VppToken) {
-    assert_eq!(
-        token.odata_type.as_deref(),
-        Some("#microsoft.graph.vppToken")
-    );
-    assert_eq!(token.id.as_deref(), Some(ID));
-    assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
-    assert_eq!(
-        token.vpp_token_account_type,
-        Some(v1_0::VppTokenAccountType::Education)
-    );
-    assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
-    assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
-    assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
-    assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
-    assert_eq!(token.token.as_deref(), Some(TOKEN));
-    assert_eq!(token.state, Some(v1_0::VppTokenState::Valid));
-    assert_eq!(
-        token.last_sync_status,
-        Some(v1_0::VppTokenSyncStatus::InProgress)
-    );
-    assert_eq!(token.automatically_update_apps, Some(true));
-    assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
-    assert!(
-        token.additional.is_empty(),
-        "unexpected unknown properties: {:?}",
-        token.additional
-    );
-    assert_expiration_converts(token.expiration_date_time.as_ref());
-    assert_token_redacted(&format!("{token:?}"), TOKEN);
-}
-
-/// The documented expiration `2016-12-31T23:57:57.2481234-08:00` as a standard date-time: the
-/// same instant, the offset -08:00 and all 7 fractional digits.
-fn assert_expiration_converts(value: Option<&DateTimeOffset>) {
-    let standard = value.expect("an expiration").to_offset_date_time();
-    assert_eq!(standard.unix_timestamp(), 1_483_257_477);
-    assert_eq!(standard.nanosecond(), 248_123_400);
-    assert_eq!(standard.offset().whole_seconds(), -8 * 3600);
-    assert_eq!(
-        (standard.year(), u8::from(standard.month()), standard.day()),
-        (2016, 12, 31)
-    );
 }
 
 fn v1_create(example: &Example) {

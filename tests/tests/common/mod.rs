@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use graph_vpptoken::runtime::schema::Schema;
 use graph_vpptoken::runtime::{DateTimeOffset, Operation, ResponseError};
+use graph_vpptoken::v1_0;
+use sample::{APPLE_ID, COUNTRY, EXPIRATION, ID, LAST_MODIFIED, LAST_SYNC, ORGANIZATION, TOKEN};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -587,4 +589,75 @@ pub fn assert_token_redacted(debug: &str, secret: &str) {
 pub fn assert_date_time(value: Option<&DateTimeOffset>, text: &str) {
     let value = value.unwrap_or_else(|| panic!("no date-time where {text} was documented"));
     assert_eq!(value.to_string(), text);
+}
+
+/// The sample values the documentation pages (and the seeds) use.
+#[allow(dead_code)]
+pub mod sample {
+    use graph_vpptoken::runtime::DateTimeOffset;
+
+    pub const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
+    pub const ORGANIZATION: &str = "Organization Name value";
+    pub const APPLE_ID: &str = "Apple Id value";
+    pub const TOKEN: &str = "Token value";
+    pub const COUNTRY: &str = "Country Or Region value";
+    pub const EXPIRATION: &str = "2016-12-31T23:57:57.2481234-08:00";
+    pub const LAST_SYNC: &str = "2017-01-01T00:02:49.3205976-08:00";
+    pub const LAST_MODIFIED: &str = "2017-01-01T00:00:35.1329464-08:00";
+    pub const ACTION_NAME: &str = "Action Name value";
+    pub const ACTION_START: &str = "2016-12-31T23:58:46.7156189-08:00";
+    pub const ACTION_UPDATED: &str = "2017-01-01T00:00:56.8321556-08:00";
+    pub const DISPLAY_NAME: &str = "Display Name value";
+    pub const LOCATION: &str = "Location Name value";
+    pub const ROLE_SCOPE_TAG: &str = "Role Scope Tag Ids value";
+
+    pub fn dt(text: &str) -> DateTimeOffset {
+        text.parse().expect("a valid date-time")
+    }
+}
+
+/// The typed values of the token every documented v1.0 response (and seed) shows.
+pub fn assert_v1_documented_token(token: &v1_0::VppToken) {
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.vppToken")
+    );
+    assert_eq!(token.id.as_deref(), Some(ID));
+    assert_eq!(token.organization_name.as_deref(), Some(ORGANIZATION));
+    assert_eq!(
+        token.vpp_token_account_type,
+        Some(v1_0::VppTokenAccountType::Education)
+    );
+    assert_eq!(token.apple_id.as_deref(), Some(APPLE_ID));
+    assert_date_time(token.expiration_date_time.as_ref(), EXPIRATION);
+    assert_date_time(token.last_sync_date_time.as_ref(), LAST_SYNC);
+    assert_date_time(token.last_modified_date_time.as_ref(), LAST_MODIFIED);
+    assert_eq!(token.token.as_deref(), Some(TOKEN));
+    assert_eq!(token.state, Some(v1_0::VppTokenState::Valid));
+    assert_eq!(
+        token.last_sync_status,
+        Some(v1_0::VppTokenSyncStatus::InProgress)
+    );
+    assert_eq!(token.automatically_update_apps, Some(true));
+    assert_eq!(token.country_or_region.as_deref(), Some(COUNTRY));
+    assert!(
+        token.additional.is_empty(),
+        "unexpected unknown properties: {:?}",
+        token.additional
+    );
+    assert_expiration_converts(token.expiration_date_time.as_ref());
+    assert_token_redacted(&format!("{token:?}"), TOKEN);
+}
+
+/// The documented expiration `2016-12-31T23:57:57.2481234-08:00` as a standard date-time: the
+/// same instant, the offset -08:00 and all 7 fractional digits.
+pub fn assert_expiration_converts(value: Option<&DateTimeOffset>) {
+    let standard = value.expect("an expiration").to_offset_date_time();
+    assert_eq!(standard.unix_timestamp(), 1_483_257_477);
+    assert_eq!(standard.nanosecond(), 248_123_400);
+    assert_eq!(standard.offset().whole_seconds(), -8 * 3600);
+    assert_eq!(
+        (standard.year(), u8::from(standard.month()), standard.day()),
+        (2016, 12, 31)
+    );
 }
