@@ -948,7 +948,11 @@ fn builder(module: &ir::Module, b: &ir::Builder) -> TokenStream {
         quote!()
     };
     let template = &b.template;
-    let template_doc = format!(" The URL template of these requests, relative to the service root: `{template}`.");
+    let template_doc = if template.is_empty() {
+        " The URL template of these requests, relative to the service root: empty, this is the root.".to_owned()
+    } else {
+        format!(" The URL template of these requests, relative to the service root: `{template}`.")
+    };
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq)]

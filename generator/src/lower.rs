@@ -60,7 +60,7 @@ pub fn doc_lines(text: &str) -> Doc {
             let mut out = String::with_capacity(line.len());
             let mut rest = line.trim_end();
             while !rest.is_empty() {
-                if rest.starts_with("http://") || rest.starts_with("https://") {
+                if (rest.starts_with("http://") || rest.starts_with("https://")) && !in_code(&out) {
                     let end = rest.find(|c: char| c.is_whitespace() || c == ')').unwrap_or(rest.len());
                     let url = rest[..end].trim_end_matches(['.', ',', ';']);
                     out.push('<');
@@ -90,16 +90,23 @@ fn in_code(written: &str) -> bool {
     written.matches('`').count() % 2 == 1
 }
 
+/// Rustdoc lines of text the generator writes itself (trusted markdown, links included).
+fn prose(text: &str) -> Doc {
+    text.lines().map(|line| format!(" {}", line.trim_end())).collect()
+}
+
+/// The metadata's description, made safe for rustdoc, or the generator's own `fallback`.
 fn doc_or(description: Option<&str>, fallback: impl FnOnce() -> String) -> Doc {
     match description {
         Some(d) => doc_lines(d),
-        None => doc_lines(&fallback()),
+        None => prose(&fallback()),
     }
 }
 
+/// Appends a paragraph of the generator's own text.
 fn push_doc(doc: &mut Doc, text: &str) {
     doc.push(String::new());
-    doc.extend(doc_lines(text));
+    doc.extend(prose(text));
 }
 
 /// Lowers one version.
@@ -203,7 +210,7 @@ impl Lowerer<'_> {
                     qualified: t.qualified.clone(),
                 }
             }));
-            let mut doc = doc_lines(&format!(
+            let mut doc = prose(&format!(
                 "A `{}` or a type derived from it, told apart by `@odata.type`.",
                 base.qualified
             ));
@@ -381,7 +388,7 @@ impl Lowerer<'_> {
         let root = ir::Builder {
             name: "GraphRequestBuilder".into(),
             doc: {
-                let mut d = doc_lines(&format!("The service root of Microsoft Graph {}.", self.version.name));
+                let mut d = prose(&format!("The service root of Microsoft Graph {}.", self.version.name));
                 push_doc(
                     &mut d,
                     &format!(
@@ -441,7 +448,7 @@ impl Lowerer<'_> {
                 let next = format!("{}RequestBuilder", type_name(name));
                 let m = Method::Segment {
                     name: method_name(name),
-                    doc: doc_lines(&format!("Navigates to `{template}`.")),
+                    doc: prose(&format!("Navigates to `{template}`.")),
                     segment: name.clone(),
                     target: next.clone(),
                 };
@@ -453,7 +460,7 @@ impl Lowerer<'_> {
                 let next = format!("{}ItemRequestBuilder", type_name(entity));
                 let m = Method::Key {
                     name: "by_id".into(),
-                    doc: doc_lines(&format!(
+                    doc: prose(&format!(
                         "Navigates to one `{entity}` by its key, `{template}`. The key is percent-encoded as one \
                          path segment."
                     )),
@@ -468,7 +475,7 @@ impl Lowerer<'_> {
                 let next = format!("As{}RequestBuilder", type_name(&t.name));
                 let m = Method::Segment {
                     name: format!("as_{}", method_name(&t.name)),
-                    doc: doc_lines(&format!("Casts to the derived type `{}`: `{template}`.", t.qualified)),
+                    doc: prose(&format!("Casts to the derived type `{}`: `{template}`.", t.qualified)),
                     segment: t.qualified.clone(),
                     target: next.clone(),
                 };
@@ -482,7 +489,7 @@ impl Lowerer<'_> {
                 next.clone(),
                 ir::Builder {
                     name: next.clone(),
-                    doc: doc_lines(&format!("Requests on `{template}`.")),
+                    doc: prose(&format!("Requests on `{template}`.")),
                     template: template.clone(),
                     methods: Vec::new(),
                 },
@@ -514,13 +521,13 @@ impl Lowerer<'_> {
             .map(|p| ir::Variant {
                 name: type_name(&p.name),
                 wire: p.name.clone(),
-                doc: doc_lines(&format!("`{}`", p.name)),
+                doc: prose(&format!("`{}`", p.name)),
             })
             .collect();
         module.selects.push(ir::Select {
             name: name.clone(),
             target: type_name(&t.name),
-            doc: doc_lines(&format!(
+            doc: prose(&format!(
                 "The properties of `{}` that `$select` can name.",
                 t.qualified
             )),
@@ -542,15 +549,15 @@ impl Lowerer<'_> {
         let select = self.select_enum(module, entity)?;
         let methods = vec![
             Method::List {
-                doc: doc_lines(&format!("Lists the `{}` objects: `GET {template}`.", t.name)),
+                doc: prose(&format!("Lists the `{}` objects: `GET {template}`.", t.name)),
                 item: item.clone(),
                 select,
             },
             Method::Count {
-                doc: doc_lines(&format!("Counts the `{}` objects: `GET {template}/$count`.", t.name)),
+                doc: prose(&format!("Counts the `{}` objects: `GET {template}/$count`.", t.name)),
             },
             Method::Create {
-                doc: doc_lines(&format!("Creates a `{}`: `POST {template}`.", t.name)),
+                doc: prose(&format!("Creates a `{}`: `POST {template}`.", t.name)),
                 entity: item,
             },
         ];
@@ -577,7 +584,7 @@ impl Lowerer<'_> {
             self.claim(&patch, format!("the update body of {}", t.qualified))?;
             let key = self.model.key(entity);
             let fields = self.fields(entity)?.into_iter().filter(|f| !key.contains(&f.wire)).collect();
-            let mut doc = doc_lines(&format!(
+            let mut doc = prose(&format!(
                 "Changes to a `{}`, sent as the body of an update (`PATCH`).",
                 t.qualified
             ));
@@ -597,12 +604,12 @@ impl Lowerer<'_> {
         }
         let methods = vec![
             Method::Get {
-                doc: doc_lines(&format!("Reads the `{}`: `GET {template}`.", t.name)),
+                doc: prose(&format!("Reads the `{}`: `GET {template}`.", t.name)),
                 entity: ty.clone(),
                 select,
             },
             Method::Update {
-                doc: doc_lines(&format!(
+                doc: prose(&format!(
                     "Updates the `{}` with the properties set in `patch`: `PATCH {template}`.",
                     t.name
                 )),
@@ -610,7 +617,7 @@ impl Lowerer<'_> {
                 patch,
             },
             Method::Delete {
-                doc: doc_lines(&format!("Deletes the `{}`: `DELETE {template}`.", t.name)),
+                doc: prose(&format!("Deletes the `{}`: `DELETE {template}`.", t.name)),
             },
         ];
         for m in methods {
@@ -695,7 +702,7 @@ impl Lowerer<'_> {
                             }
                             module.parameters.push(ir::Parameters {
                                 name: name.clone(),
-                                doc: doc_lines(&format!("The parameters of the action `{}`.", op.qualified)),
+                                doc: prose(&format!("The parameters of the action `{}`.", op.qualified)),
                                 fields,
                             });
                         }
@@ -826,5 +833,6 @@ mod tests {
             vec![" See \\[x\\] \\<b\\> at <https://example.com/a>. And `a[0]`".to_owned()]
         );
         assert_eq!(doc_lines("two\nlines"), vec![" two".to_owned(), " lines".to_owned()]);
+        assert_eq!(doc_lines("`https://a.test/x`"), vec![" `https://a.test/x`".to_owned()]);
     }
 }

@@ -42,7 +42,7 @@ impl DeviceAppManagementRequestBuilder {
 
 /// The service root of Microsoft Graph v1.0.
 ///
-/// Requests start here; the default root is `<https://graph.microsoft.com/v1.0`>, and \[`GraphRequestBuilder::with_base_url`\] sets another (a national cloud, a test server).
+/// Requests start here; the default root is `https://graph.microsoft.com/v1.0`, and [`GraphRequestBuilder::with_base_url`] sets another (a national cloud, a test server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphRequestBuilder {
     path: rt::RequestPath,
@@ -82,7 +82,7 @@ impl Default for GraphRequestBuilder {
 }
 
 impl GraphRequestBuilder {
-    /// The URL template of these requests, relative to the service root: ``.
+    /// The URL template of these requests, relative to the service root: empty, this is the root.
     pub const TEMPLATE: &'static str = "";
 
     /// The request path so far.
@@ -181,7 +181,7 @@ pub type SyncLicenses = rt::ops::Invoke<rt::ops::JsonOrEmpty<VppToken>>;
 
 /// Changes to a `microsoft.graph.vppToken`, sent as the body of an update (`PATCH`).
 ///
-/// Only what is set is sent. A nullable property is a \[`Patch`\](rt::Patch) and can be set to an explicit `null`; a property that is not nullable is an `Option` and cannot. The key cannot be changed and is not here.
+/// Only what is set is sent. A nullable property is a [`Patch`](rt::Patch) and can be set to an explicit `null`; a property that is not nullable is an `Option` and cannot. The key cannot be changed and is not here.
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenPatch {
     /// The type annotation `@odata.type` to send, when wanted.
