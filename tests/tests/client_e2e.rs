@@ -132,50 +132,58 @@ async fn request_count(server: &MockServer) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Every operation, as documented
 
-#[tokio::test]
-async fn v1_0_operations_replay_the_documented_examples() {
-    let server = MockServer::start().await;
-    let item = format!("{V1}/{ID}");
-    expect("GET", V1)
-        .respond_with(replay("v1.0-vppToken-list-01"))
+/// Mounts, on `collection` (the vppTokens path of one version), the documented list, create,
+/// get, update, delete and syncLicenses exchanges of that version (`v1.0` or `beta`) and a
+/// `$count`, each expected once. Returns the path of the documented item.
+async fn mount_documented_crud(server: &MockServer, collection: &str, version: &str) -> String {
+    let id = |operation: &str| format!("{version}-vppToken-{operation}-01");
+    let item = format!("{collection}/{ID}");
+    expect("GET", collection)
+        .respond_with(replay(&id("list")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     // Not in the docs: `$count` answers with a plain-text number.
-    expect("GET", &format!("{V1}/$count"))
+    expect("GET", &format!("{collection}/$count"))
         .and(header("accept", "text/plain"))
         .respond_with(ResponseTemplate::new(200).set_body_raw("1", "text/plain"))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
-    expect("POST", V1)
-        .and(body_json(request_body("v1.0-vppToken-create-01")))
-        .respond_with(replay("v1.0-vppToken-create-01"))
+    expect("POST", collection)
+        .and(body_json(request_body(&id("create"))))
+        .respond_with(replay(&id("create")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     expect("GET", &item)
-        .respond_with(replay_unwrapped("v1.0-vppToken-get-01"))
+        .respond_with(replay_unwrapped(&id("get")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     expect("PATCH", &item)
-        .and(body_json(request_body("v1.0-vppToken-update-01")))
-        .respond_with(replay("v1.0-vppToken-update-01"))
+        .and(body_json(request_body(&id("update"))))
+        .respond_with(replay(&id("update")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     expect("DELETE", &item)
-        .respond_with(replay("v1.0-vppToken-delete-01"))
+        .respond_with(replay(&id("delete")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
     expect("POST", &format!("{item}/syncLicenses"))
-        .respond_with(replay_unwrapped("v1.0-vppToken-syncLicenses-01"))
+        .respond_with(replay_unwrapped(&id("syncLicenses")))
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
+    item
+}
 
+#[tokio::test]
+async fn v1_0_operations_replay_the_documented_examples() {
+    let server = MockServer::start().await;
+    mount_documented_crud(&server, V1, "v1.0").await;
     let client = client(&server);
     let tokens = client.v1_0().device_app_management().vpp_tokens();
 
@@ -264,45 +272,7 @@ async fn v1_0_operations_replay_the_documented_examples() {
 #[tokio::test]
 async fn beta_operations_replay_the_documented_examples() {
     let server = MockServer::start().await;
-    let item = format!("{BETA}/{ID}");
-    expect("GET", BETA)
-        .respond_with(replay("beta-vppToken-list-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    // Not in the docs: `$count` answers with a plain-text number.
-    expect("GET", &format!("{BETA}/$count"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("1", "text/plain"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect("POST", BETA)
-        .and(body_json(request_body("beta-vppToken-create-01")))
-        .respond_with(replay("beta-vppToken-create-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect("GET", &item)
-        .respond_with(replay_unwrapped("beta-vppToken-get-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect("PATCH", &item)
-        .and(body_json(request_body("beta-vppToken-update-01")))
-        .respond_with(replay("beta-vppToken-update-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect("DELETE", &item)
-        .respond_with(replay("beta-vppToken-delete-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    expect("POST", &format!("{item}/syncLicenses"))
-        .respond_with(replay_unwrapped("beta-vppToken-syncLicenses-01"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let item = mount_documented_crud(&server, BETA, "beta").await;
     expect("POST", &format!("{item}/revokeLicenses"))
         .and(body_json(request_body("beta-vppToken-revokeLicenses-01")))
         .respond_with(replay("beta-vppToken-revokeLicenses-01"))
