@@ -229,6 +229,13 @@ pub enum BuildError {
         /// Why serialization failed.
         message: String,
     },
+    /// An entity key that cannot address one entity: empty (the path would name the
+    /// collection) or `.`/`..` (read as dot-segments).
+    #[error("the key {key:?} cannot address an entity")]
+    InvalidKey {
+        /// The key as given.
+        key: String,
+    },
     /// A header value is not valid.
     #[error("invalid value for the {name} header: {message}")]
     Header {

@@ -75,13 +75,20 @@ macro_rules! common_impls {
 
             /// `$select`: only these properties are returned (added to any selected before).
             pub fn select(mut self, properties: impl IntoIterator<Item = P>) -> Self {
-                self.query.select.extend(properties.into_iter().map(Selectable::wire_name));
+                self.query
+                    .select
+                    .extend(properties.into_iter().map(Selectable::wire_name));
                 self
             }
 
             /// `$expand`: navigation properties to return inline.
-            pub fn expand<S: Into<String>>(mut self, properties: impl IntoIterator<Item = S>) -> Self {
-                self.query.expand.extend(properties.into_iter().map(Into::into));
+            pub fn expand<S: Into<String>>(
+                mut self,
+                properties: impl IntoIterator<Item = S>,
+            ) -> Self {
+                self.query
+                    .expand
+                    .extend(properties.into_iter().map(Into::into));
                 self
             }
 
@@ -118,7 +125,9 @@ impl<T, P: Selectable> List<T, P> {
 
     /// `$orderby`: properties, each optionally followed by ` asc` or ` desc`.
     pub fn order_by<S: Into<String>>(mut self, orderings: impl IntoIterator<Item = S>) -> Self {
-        self.query.order_by.extend(orderings.into_iter().map(Into::into));
+        self.query
+            .order_by
+            .extend(orderings.into_iter().map(Into::into));
         self
     }
 
@@ -145,10 +154,14 @@ impl<T: DeserializeOwned, P: Selectable> Operation for List<T, P> {
     type Output = Collection<T>;
 
     fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        self.path.check()?;
         request::build(Method::GET, self.url(), None)
     }
 
-    fn parse_response<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, ResponseError> {
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
         request::parse_json(response)
     }
 }
@@ -157,10 +170,14 @@ impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
     type Output = T;
 
     fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        self.path.check()?;
         request::build(Method::GET, self.url(), None)
     }
 
-    fn parse_response<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, ResponseError> {
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
         request::parse_json(response)
     }
 }
@@ -205,10 +222,14 @@ impl Operation for Count {
     type Output = u64;
 
     fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        self.path.check()?;
         request::build_text(Method::GET, self.url(), "text/plain")
     }
 
-    fn parse_response<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, ResponseError> {
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
         request::parse_count(response)
     }
 }
@@ -267,6 +288,8 @@ macro_rules! body_request {
             type Output = $output;
 
             fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+                self.path.check()?;
+        self.path.check()?;
                 request::build($method, self.url(), Some(&self.body))
             }
 
@@ -319,10 +342,14 @@ impl Operation for Delete {
     type Output = ();
 
     fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        self.path.check()?;
         request::build(Method::DELETE, self.url(), None)
     }
 
-    fn parse_response<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, ResponseError> {
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
         request::parse_empty(response)
     }
 }
@@ -482,10 +509,14 @@ impl<E: Expect> Operation for Invoke<E> {
     type Output = E::Output;
 
     fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+        self.path.check()?;
         request::build(self.method.clone(), self.url(), self.body.as_ref())
     }
 
-    fn parse_response<B: AsRef<[u8]>>(&self, response: &Response<B>) -> Result<Self::Output, ResponseError> {
+    fn parse_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+    ) -> Result<Self::Output, ResponseError> {
         E::parse(response)
     }
 }
@@ -644,14 +675,18 @@ mod tests {
 
     #[test]
     fn update_sends_json_and_accepts_200_or_204() {
-        let update: Update<serde_json::Value> = Update::new(root().key("a/b"), &serde_json::json!({"x": null}));
+        let update: Update<serde_json::Value> =
+            Update::new(root().key("a/b"), &serde_json::json!({"x": null}));
         let request = update.to_request().unwrap();
         assert_eq!(request.method(), Method::PATCH);
         assert_eq!(request.uri().path(), "/beta/things/a%2Fb");
         assert_eq!(request.headers()["content-type"], "application/json");
         assert_eq!(request.body().as_slice(), br#"{"x":null}"#);
         let ok = Response::builder().status(200).body(r#"{"x":1}"#).unwrap();
-        assert_eq!(update.parse_response(&ok).unwrap(), Some(serde_json::json!({"x": 1})));
+        assert_eq!(
+            update.parse_response(&ok).unwrap(),
+            Some(serde_json::json!({"x": 1}))
+        );
         let empty = Response::builder().status(204).body("").unwrap();
         assert_eq!(update.parse_response(&empty).unwrap(), None);
     }
@@ -661,7 +696,10 @@ mod tests {
         let count = Count::new(root().segment("$count")).filter("a eq 1");
         let request = count.to_request().unwrap();
         assert_eq!(request.headers()["accept"], "text/plain");
-        assert_eq!(request.uri().to_string(), "https://graph.microsoft.com/beta/things/$count?$filter=a%20eq%201");
+        assert_eq!(
+            request.uri().to_string(),
+            "https://graph.microsoft.com/beta/things/$count?$filter=a%20eq%201"
+        );
         let response = Response::builder().status(200).body("42").unwrap();
         assert_eq!(count.parse_response(&response).unwrap(), 42);
     }
@@ -676,9 +714,25 @@ mod tests {
         action.parse_response(&done).unwrap();
 
         let function: Invoke<Value<i32>> = Invoke::function(root().function("n", &[]));
-        let response = Response::builder().status(200).body(r#"{"value": 7}"#).unwrap();
+        let response = Response::builder()
+            .status(200)
+            .body(r#"{"value": 7}"#)
+            .unwrap();
         assert_eq!(function.parse_response(&response).unwrap(), 7);
         assert_eq!(function.to_request().unwrap().method(), Method::GET);
+    }
+
+    #[test]
+    fn keys_that_cannot_address_an_entity_are_refused() {
+        for key in ["", ".", ".."] {
+            let get: Get<serde_json::Value, Prop> = Get::new(root().key(key).segment("x"));
+            match get.to_request() {
+                Err(BuildError::InvalidKey { key: k }) => assert_eq!(k, key),
+                other => panic!("{key:?}: expected InvalidKey, got {other:?}"),
+            }
+        }
+        assert!(Delete::new(root().key("...")).to_request().is_ok());
+        assert!(Delete::new(root().key("a.b")).to_request().is_ok());
     }
 
     #[test]

@@ -95,6 +95,8 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
 pub struct RequestPath {
     base: Arc<str>,
     path: String,
+    /// A key that cannot address one entity (empty, `.` or `..`), reported by [`Self::check`].
+    invalid_key: Option<Arc<str>>,
     /// The client that sends requests on this path, if any; not part of equality or `Debug`.
     #[cfg(feature = "client")]
     client: Option<crate::client::Client>,
@@ -113,7 +115,7 @@ impl fmt::Debug for RequestPath {
 #[cfg(feature = "client")]
 impl PartialEq for RequestPath {
     fn eq(&self, other: &Self) -> bool {
-        self.base == other.base && self.path == other.path
+        self.base == other.base && self.path == other.path && self.invalid_key == other.invalid_key
     }
 }
 
@@ -148,6 +150,7 @@ impl RequestPath {
         Self {
             base,
             path: String::new(),
+            invalid_key: None,
             #[cfg(feature = "client")]
             client: None,
         }
@@ -167,13 +170,32 @@ impl RequestPath {
     /// unreserved characters, so that `/`, `?`, `#`, `%`, `'` or spaces in the key can neither
     /// split nor end the path.
     ///
-    /// A key of `.` or `..` is still read as a dot-segment by URL normalizers.
+    /// An empty key (which would address the collection) and the keys `.` and `..` (which
+    /// URL normalizers read as dot-segments) cannot address one entity: requests on such a
+    /// path fail to render with [`BuildError::InvalidKey`] (see [`Self::check`]).
     #[must_use]
     pub fn key(&self, key: &str) -> Self {
-        self.with(|path| {
+        let mut next = self.with(|path| {
             path.push('/');
             path.extend(utf8_percent_encode(key, PATH_SEGMENT));
-        })
+        });
+        if matches!(key, "" | "." | "..") && next.invalid_key.is_none() {
+            next.invalid_key = Some(Arc::from(key));
+        }
+        next
+    }
+
+    /// Whether requests can be rendered on this path.
+    ///
+    /// # Errors
+    /// [`BuildError::InvalidKey`] when a key on the path cannot address one entity.
+    pub fn check(&self) -> Result<(), BuildError> {
+        match &self.invalid_key {
+            Some(key) => Err(BuildError::InvalidKey {
+                key: key.to_string(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Appends a function call `/name(p1=lit1,p2=lit2)`, each argument an OData literal (see
@@ -224,6 +246,7 @@ impl RequestPath {
         Self {
             base: Arc::clone(&self.base),
             path,
+            invalid_key: self.invalid_key.clone(),
             #[cfg(feature = "client")]
             client: self.client.clone(),
         }
