@@ -48,35 +48,16 @@ impl Text {
         let mut bytes = [0u8; MAX_LEN];
         let len = text.len().min(MAX_LEN);
         bytes[..len].copy_from_slice(&text[..len]);
-        Self { len: len as u8, bytes }
+        Self {
+            len: len as u8,
+            bytes,
+        }
     }
 
     fn as_str(&self) -> &str {
         // Only ASCII is ever stored, so this never fails.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
     }
-}
-
-/// The text layout of a date-time in the canonical form
-/// `YYYY-MM-DDTHH:MM[:SS[.f…]](Z|±HH:MM)`, used to write a value made from an
-/// [`OffsetDateTime`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Layout {
-    /// Whether the seconds are written (OData allows leaving them out).
-    seconds: bool,
-    /// Number of fractional second digits, 0 to 9 (0: no `.` at all).
-    fraction_digits: u8,
-    /// How the offset is written.
-    offset: OffsetForm,
-}
-
-/// How the offset of a date-time is written.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum OffsetForm {
-    /// `Z`.
-    Z,
-    /// `±HH:MM` with the sign of the offset.
-    Numeric,
 }
 
 /// The error returned when a text is not a valid `Edm.DateTimeOffset`.
@@ -92,8 +73,7 @@ impl DateTimeParseError {
     }
 }
 
-/// The longest text the canonical layout produces:
-/// `-YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM`.
+/// The longest valid text: `-YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM`.
 const MAX_LEN: usize = 36;
 
 /// Powers of ten used to scale fractional digits to nanoseconds.
@@ -133,68 +113,62 @@ impl DateTimeOffset {
         self.value
     }
 
+    /// The exact text of the value, as received or as written by `From<OffsetDateTime>`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        self.text.as_str()
+    }
 }
 
-/// Writes `v` in `layout` into `buf`, returning the length.
-fn write_layout(v: OffsetDateTime, layout: Layout, buf: &mut [u8; MAX_LEN]) -> usize {
-    {
-        fn put2(buf: &mut [u8; MAX_LEN], at: usize, n: u8) {
-            buf[at] = b'0' + n / 10;
-            buf[at + 1] = b'0' + n % 10;
-        }
-        let mut n = 0;
-        let year = v.year();
-        if year < 0 {
-            buf[0] = b'-';
-            n = 1;
-        }
-        let y = year.unsigned_abs();
-        // The `time` crate limits years to ±9999 unless `large-dates` is on; keep 4 digits
-        // and let the modulo guard the buffer either way.
-        for (i, d) in [1000, 100, 10, 1].iter().enumerate() {
-            buf[n + i] = b'0' + ((y / d) % 10) as u8;
-        }
-        n += 4;
-        buf[n] = b'-';
-        put2(buf, n + 1, u8::from(v.month()));
-        buf[n + 3] = b'-';
-        put2(buf, n + 4, v.day());
-        buf[n + 6] = b'T';
-        put2(buf, n + 7, v.hour());
-        buf[n + 9] = b':';
-        put2(buf, n + 10, v.minute());
-        n += 12;
-        if layout.seconds {
-            buf[n] = b':';
-            put2(buf, n + 1, v.second());
-            n += 3;
-            let digits = usize::from(layout.fraction_digits);
-            if digits > 0 {
-                buf[n] = b'.';
-                let mut frac = v.nanosecond() / POW10[9 - digits];
-                for i in (1..=digits).rev() {
-                    buf[n + i] = b'0' + (frac % 10) as u8;
-                    frac /= 10;
-                }
-                n += 1 + digits;
-            }
-        }
-        let offset = v.offset();
-        match layout.offset {
-            OffsetForm::Z => {
-                buf[n] = b'Z';
-                n += 1;
-            }
-            OffsetForm::Numeric => {
-                let negative = offset.is_negative();
-                buf[n] = if negative { b'-' } else { b'+' };
-                put2(buf, n + 1, offset.whole_hours().unsigned_abs());
-                buf[n + 3] = b':';
-                put2(buf, n + 4, offset.minutes_past_hour().unsigned_abs());
-                n += 6;
-            }
-        }
-        n
+/// Writes `v` as Graph does, `YYYY-MM-DDTHH:MM:SS.fffffff` and `Z` for UTC or `±HH:MM`,
+/// into `buf`, returning the length.
+fn write_graph_form(v: OffsetDateTime, buf: &mut [u8; MAX_LEN]) -> usize {
+    fn put2(buf: &mut [u8; MAX_LEN], at: usize, n: u8) {
+        buf[at] = b'0' + n / 10;
+        buf[at + 1] = b'0' + n % 10;
+    }
+    let mut n = 0;
+    let year = v.year();
+    if year < 0 {
+        buf[0] = b'-';
+        n = 1;
+    }
+    let y = year.unsigned_abs();
+    // The `time` crate limits years to ±9999 unless `large-dates` is on; keep 4 digits
+    // and let the modulo guard the buffer either way.
+    for (i, d) in [1000, 100, 10, 1].iter().enumerate() {
+        buf[n + i] = b'0' + ((y / d) % 10) as u8;
+    }
+    n += 4;
+    buf[n] = b'-';
+    put2(buf, n + 1, u8::from(v.month()));
+    buf[n + 3] = b'-';
+    put2(buf, n + 4, v.day());
+    buf[n + 6] = b'T';
+    put2(buf, n + 7, v.hour());
+    buf[n + 9] = b':';
+    put2(buf, n + 10, v.minute());
+    buf[n + 12] = b':';
+    put2(buf, n + 13, v.second());
+    buf[n + 15] = b'.';
+    n += 16;
+    // Seven fractional digits: Graph's 100 ns precision.
+    let mut frac = v.nanosecond() / 100;
+    for i in (0..7).rev() {
+        buf[n + i] = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    n += 7;
+    let offset = v.offset();
+    if offset.is_utc() {
+        buf[n] = b'Z';
+        n + 1
+    } else {
+        buf[n] = if offset.is_negative() { b'-' } else { b'+' };
+        put2(buf, n + 1, offset.whole_hours().unsigned_abs());
+        buf[n + 3] = b':';
+        put2(buf, n + 4, offset.minutes_past_hour().unsigned_abs());
+        n + 6
     }
 }
 
@@ -222,18 +196,8 @@ impl From<OffsetDateTime> for DateTimeOffset {
         if let Ok(truncated) = value.replace_nanosecond(nanos - nanos % 100) {
             value = truncated;
         }
-        let offset = if value.offset().is_utc() {
-            OffsetForm::Z
-        } else {
-            OffsetForm::Numeric
-        };
-        let layout = Layout {
-            seconds: true,
-            fraction_digits: 7,
-            offset,
-        };
         let mut buf = [0u8; MAX_LEN];
-        let len = write_layout(value, layout, &mut buf);
+        let len = write_graph_form(value, &mut buf);
         Self {
             value,
             text: Text::new(&buf[..len]),
@@ -252,14 +216,6 @@ impl FromStr for DateTimeOffset {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
-    }
-}
-
-impl DateTimeOffset {
-    /// The exact text of the value, as received or as written by `From<OffsetDateTime>`.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        self.text.as_str()
     }
 }
 
