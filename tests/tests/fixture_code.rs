@@ -68,7 +68,11 @@ fn polymorphic_values_follow_odata_type() {
     let (job, back) = round_trip::<Job>(&body);
     assert_eq!(back, body);
     match job.result {
-        Some(AnyOutcome::RetriedOutcome(RetriedOutcome { attempts: Some(3), reason: Some(ref r), .. })) => assert_eq!(r, "r"),
+        Some(AnyOutcome::RetriedOutcome(RetriedOutcome {
+            attempts: Some(3),
+            reason: Some(ref r),
+            ..
+        })) => assert_eq!(r, "r"),
         other => panic!("expected a retried outcome, got {other:?}"),
     }
     let history = job.history.expect("history");
@@ -79,14 +83,21 @@ fn polymorphic_values_follow_odata_type() {
         other => panic!("an unknown derived type falls back to the base, got {other:?}"),
     }
     // Wrapping a derived value sets its type annotation so the service can tell it apart.
-    let wrapped = AnyOutcome::from(FailedOutcome { reason: Some("z".into()), ..Default::default() });
-    assert_eq!(serde_json::to_value(&wrapped).unwrap(), json!({ "@odata.type": "#sample.ns.failedOutcome", "reason": "z" }));
+    let wrapped = AnyOutcome::from(FailedOutcome {
+        reason: Some("z".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        serde_json::to_value(&wrapped).unwrap(),
+        json!({ "@odata.type": "#sample.ns.failedOutcome", "reason": "z" })
+    );
 }
 
 #[test]
 fn keyword_properties_keep_their_wire_names_and_secrets_are_redacted() {
     use keywords::Settings;
-    let body = json!({ "type": "t", "match": true, "self": 5, "async": 1.5, "password": "hunter2" });
+    let body =
+        json!({ "type": "t", "match": true, "self": 5, "async": 1.5, "password": "hunter2" });
     let (settings, back) = round_trip::<Settings>(&body);
     assert_eq!(settings.type_.as_deref(), Some("t"));
     assert_eq!(settings.match_, Some(true));
@@ -109,10 +120,19 @@ fn collections_of_primitives_enums_and_complex_types() {
     });
     let (drawing, back) = round_trip::<Drawing>(&body);
     assert_eq!(back, body);
-    assert_eq!(drawing.tags.as_deref(), Some(&["a".to_owned(), "b".to_owned()][..]));
-    assert_eq!(drawing.colors.as_ref().map(|c| c[0].clone()), Some(Color::Green));
+    assert_eq!(
+        drawing.tags.as_deref(),
+        Some(&["a".to_owned(), "b".to_owned()][..])
+    );
+    assert_eq!(
+        drawing.colors.as_ref().map(|c| c[0].clone()),
+        Some(Color::Green)
+    );
     assert_eq!(drawing.points.as_ref().map(|p| p[0].x), Some(Some(1)));
-    assert_eq!(drawing.moments.unwrap()[0].to_string(), "2016-12-31T23:57:57.2481234-08:00");
+    assert_eq!(
+        drawing.moments.unwrap()[0].to_string(),
+        "2016-12-31T23:57:57.2481234-08:00"
+    );
     let _: Point = Point::default();
 }
 
@@ -121,16 +141,37 @@ fn bound_actions_and_functions_render_and_parse() {
     use operations::{BookPatch, RenewParameters, library};
     let books = library().books();
 
-    let renew = books.by_id("978 0").renew(&RenewParameters { days: 14, note: None });
+    let renew = books.by_id("978 0").renew(&RenewParameters {
+        days: 14,
+        note: None,
+    });
     let request = renew.to_request().unwrap();
     assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().to_string(), "https://example.test/operations/library/books/978%200/renew");
-    assert_eq!(serde_json::from_slice::<Value>(request.body()).unwrap(), json!({ "days": 14 }));
-    let response = http::Response::builder().status(200).body(r#"{"isbn":"978 0","pages":3}"#).unwrap();
-    assert_eq!(renew.parse_response(&response).unwrap().and_then(|b| b.pages), Some(3));
+    assert_eq!(
+        request.uri().to_string(),
+        "https://example.test/operations/library/books/978%200/renew"
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(request.body()).unwrap(),
+        json!({ "days": 14 })
+    );
+    let response = http::Response::builder()
+        .status(200)
+        .body(r#"{"isbn":"978 0","pages":3}"#)
+        .unwrap();
+    assert_eq!(
+        renew
+            .parse_response(&response)
+            .unwrap()
+            .and_then(|b| b.pages),
+        Some(3)
+    );
 
     let archive = books.archive().to_request().unwrap();
-    assert_eq!((archive.method().as_str(), archive.uri().path()), ("POST", "/operations/library/books/archive"));
+    assert_eq!(
+        (archive.method().as_str(), archive.uri().path()),
+        ("POST", "/operations/library/books/archive")
+    );
     assert!(archive.body().is_empty());
 
     let loans = books.loans_for("o'brien", true).to_request().unwrap();
@@ -141,14 +182,23 @@ fn bound_actions_and_functions_render_and_parse() {
     );
 
     let count = books.by_id("1").page_count();
-    assert_eq!(count.to_request().unwrap().uri().path(), "/operations/library/books/1/pageCount()");
-    let response = http::Response::builder().status(200).body(r#"{"value": 12}"#).unwrap();
+    assert_eq!(
+        count.to_request().unwrap().uri().path(),
+        "/operations/library/books/1/pageCount()"
+    );
+    let response = http::Response::builder()
+        .status(200)
+        .body(r#"{"value": 12}"#)
+        .unwrap();
     assert_eq!(count.parse_response(&response).unwrap(), 12);
 
     let patch = BookPatch::new().title_null().pages(10);
     assert_eq!(patch.title, Patch::Null);
     let update = books.by_id("1").update(&patch).to_request().unwrap();
-    assert_eq!(serde_json::from_slice::<Value>(update.body()).unwrap(), json!({ "title": null, "pages": 10 }));
+    assert_eq!(
+        serde_json::from_slice::<Value>(update.body()).unwrap(),
+        json!({ "title": null, "pages": 10 })
+    );
 }
 
 /// Seed 000_80c815304b23218e: the retired beta page "Update appleVolumePurchaseProgramToken",
@@ -171,23 +221,38 @@ fn seed_000_80c815304b23218e() {
         .update(&AppleVolumePurchaseProgramTokenPatch::new());
     let request = update.to_request().unwrap();
     assert_eq!(request.method().as_str(), fixture["request"]["method"]);
-    let documented = fixture["request"]["url"].as_str().unwrap().trim_end_matches('/');
+    let documented = fixture["request"]["url"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/');
     let rendered = percent_decode(&request.uri().to_string());
     assert_eq!(rendered, documented);
     assert_eq!(
         request.uri().path(),
         "/beta/deviceAppManagement/mobileApps/%7BmobileAppId%7D/microsoft.graph.iosVppApp/vppToken"
     );
-    assert_eq!(serde_json::from_slice::<Value>(request.body()).unwrap(), fixture["request"]["body"]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(request.body()).unwrap(),
+        fixture["request"]["body"]
+    );
 
     let body = fixture["response"]["body"].clone();
     let response = http::Response::builder()
         .status(fixture["response"]["status"].as_u64().unwrap() as u16)
         .body(serde_json::to_vec(&body).unwrap())
         .unwrap();
-    let token = update.parse_response(&response).unwrap().expect("a 200 response has a body");
-    assert_eq!(token.id.as_deref(), Some("7284da05-da05-7284-05da-847205da8472"));
-    assert_eq!(token.odata_type.as_deref(), Some("#microsoft.graph.appleVolumePurchaseProgramToken"));
+    let token = update
+        .parse_response(&response)
+        .unwrap()
+        .expect("a 200 response has a body");
+    assert_eq!(
+        token.id.as_deref(),
+        Some("7284da05-da05-7284-05da-847205da8472")
+    );
+    assert_eq!(
+        token.odata_type.as_deref(),
+        Some("#microsoft.graph.appleVolumePurchaseProgramToken")
+    );
     assert_eq!(serde_json::to_value(&token).unwrap(), body);
 }
 
@@ -201,7 +266,13 @@ fn polymorphic_values_decode_in_one_pass_with_exact_error_paths() {
     // `@odata.type` after the properties it decides about.
     let body = json!({ "attempts": 2, "reason": "r", "@odata.type": "#sample.ns.retriedOutcome" });
     let (outcome, back) = round_trip::<AnyOutcome>(&body);
-    assert!(matches!(outcome, AnyOutcome::RetriedOutcome(RetriedOutcome { attempts: Some(2), .. })));
+    assert!(matches!(
+        outcome,
+        AnyOutcome::RetriedOutcome(RetriedOutcome {
+            attempts: Some(2),
+            ..
+        })
+    ));
     assert_eq!(back, body);
     // Properties of a derived type on a value without its type annotation are kept.
     let body = json!({ "startedAt": "2024-01-01T00:00:00Z", "attempts": 2 });
@@ -212,11 +283,19 @@ fn polymorphic_values_decode_in_one_pass_with_exact_error_paths() {
     }
     assert_eq!(back, body);
     // A derived value written without a type annotation gets one.
-    let bare = AnyOutcome::RetriedOutcome(RetriedOutcome { attempts: Some(1), ..Default::default() });
-    assert_eq!(serde_json::to_value(&bare).unwrap(), json!({ "@odata.type": "#sample.ns.retriedOutcome", "attempts": 1 }));
+    let bare = AnyOutcome::RetriedOutcome(RetriedOutcome {
+        attempts: Some(1),
+        ..Default::default()
+    });
+    assert_eq!(
+        serde_json::to_value(&bare).unwrap(),
+        json!({ "@odata.type": "#sample.ns.retriedOutcome", "attempts": 1 })
+    );
     // A bad value inside a polymorphic item is reported at its own path.
     let bad = r#"{"history": [{"startedAt": "2024-01-01T00:00:00Z"}, {"@odata.type": "sample.ns.failedOutcome", "startedAt": "soon"}]}"#;
-    let error = serde_path_to_error::deserialize::<_, Job>(&mut serde_json::Deserializer::from_str(bad)).unwrap_err();
+    let error =
+        serde_path_to_error::deserialize::<_, Job>(&mut serde_json::Deserializer::from_str(bad))
+            .unwrap_err();
     assert_eq!(error.path().to_string(), "history[1].startedAt");
 }
 
@@ -227,6 +306,33 @@ fn a_property_set_on_a_patch_wins_over_additional() {
     patch.additional.insert("title".into(), json!("shadowed"));
     patch.additional.insert("extra".into(), json!(1));
     let body = serde_json::to_string(&patch).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({ "title": "set", "extra": 1 }));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({ "title": "set", "extra": 1 })
+    );
     assert_eq!(body.matches("title").count(), 1, "{body}");
+}
+
+#[test]
+fn polymorphic_values_whose_variants_disagree_on_a_property_type_are_buffered() {
+    use inheritance::{AnyMark, Job};
+    let body = json!({ "marks": [
+        { "@odata.type": "#sample.ns.dot", "size": 3 },
+        { "@odata.type": "sample.ns.label", "size": "large" },
+        { "size": true }
+    ]});
+    let (job, back) = round_trip::<Job>(&body);
+    assert_eq!(back, body);
+    let marks = job.marks.expect("marks");
+    assert!(matches!(&marks[0], AnyMark::Dot(d) if d.size == Some(3)));
+    assert!(matches!(&marks[1], AnyMark::Label(l) if l.size.as_deref() == Some("large")));
+    match &marks[2] {
+        AnyMark::Mark(m) => assert_eq!(m.additional["size"], json!(true)),
+        other => panic!("expected the base type, got {other:?}"),
+    }
+    let error = serde_json::from_value::<AnyMark>(
+        json!({ "@odata.type": "#sample.ns.dot", "size": "big" }),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("invalid type"), "{error}");
 }
