@@ -45,6 +45,22 @@ pub struct VersionConfig {
     /// Corrections of known defects in the metadata.
     #[serde(default, rename = "fixup")]
     pub fixups: Vec<Fixup>,
+    /// Rust names chosen by hand for generated items.
+    #[serde(default, rename = "rename")]
+    pub renames: Vec<Rename>,
+}
+
+/// A Rust name chosen by hand, which wins over the generator's own (see the `names` module).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// What to rename: a type (`ns.Type`), a property or enum member (`ns.Type/name`), a
+    /// namespace's module (`ns`), a bound operation's method and request type (`ns.operation`,
+    /// every overload; `ns.operation(p1,p2)` for the overload with those parameters), or a
+    /// request builder (its URL template, `/deviceAppManagement/vppTokens/{vppToken-id}`).
+    pub target: String,
+    /// The Rust identifier to use, spelled as Rust wants it for that item.
+    pub name: String,
 }
 
 /// A correction of the metadata, applied after parsing and before resolution.

@@ -8,6 +8,35 @@
 /// bare URLs).
 pub type Doc = Vec<String>;
 
+/// A module path below the version's module: `[]` for the namespace of the entity
+/// container, `["call_records"]` for `microsoft.graph.callRecords`.
+pub type ModPath = Vec<String>;
+
+/// A generated item, by the module it lives in and its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ItemRef {
+    pub module: ModPath,
+    pub name: String,
+}
+
+impl ItemRef {
+    pub fn new(module: &[String], name: impl Into<String>) -> Self {
+        ItemRef {
+            module: module.to_vec(),
+            name: name.into(),
+        }
+    }
+}
+
+/// A Rust module holding the items of one CSDL namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    pub module: ModPath,
+    /// The CSDL namespace (`microsoft.graph.callRecords`); empty for a module that only
+    /// holds other modules.
+    pub namespace: String,
+}
+
 /// One API version's module.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Module {
@@ -21,6 +50,8 @@ pub struct Module {
     pub runtime: String,
     /// The CSDL file this module was generated from, as shown in the preamble.
     pub source: String,
+    /// Every module below the version's module, parents before children (sorted).
+    pub namespaces: Vec<Namespace>,
     pub enums: Vec<Enum>,
     pub structs: Vec<Struct>,
     pub unions: Vec<Union>,
@@ -47,21 +78,35 @@ pub enum RustType {
     DateTimeOffset,
     /// Any JSON (`serde_json::Value`).
     Json,
-    /// A generated enum, by Rust name.
-    Enum(String),
+    /// A generated enum.
+    Enum(ItemRef),
     /// A set of a generated flags enum (`rt::FlagSet<Name>`).
-    Flags(String),
-    /// A generated struct, by Rust name.
-    Struct(String),
-    /// A generated polymorphic enum, by Rust name.
-    Union(String),
+    Flags(ItemRef),
+    /// A generated struct.
+    Struct(ItemRef),
+    /// A generated polymorphic enum.
+    Union(ItemRef),
     /// `Vec<T>`.
     Vec(Box<RustType>),
+    /// `Box<T>`: a value of a type that (directly or not) contains its owner.
+    Boxed(Box<RustType>),
+}
+
+impl RustType {
+    /// The type without a [`RustType::Boxed`] around it.
+    pub fn unboxed(&self) -> &RustType {
+        match self {
+            RustType::Boxed(inner) => inner,
+            other => other,
+        }
+    }
 }
 
 /// A forward-compatible enum (`EnumType`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     pub qualified: String,
     pub doc: Doc,
@@ -82,6 +127,8 @@ pub struct Variant {
 /// A model struct (`EntityType` or `ComplexType`, inherited properties included).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     /// The CSDL name (`vppToken`).
     pub csdl_name: String,
@@ -112,6 +159,8 @@ pub struct Field {
 /// A polymorphic value: a type with derived types, chosen by `@odata.type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Union {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     pub doc: Doc,
     /// The first variant is the declared (base) type, the fallback.
@@ -121,28 +170,47 @@ pub struct Union {
 /// One type a [`Union`] may hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
-    /// The variant name, which is also the struct's name.
+    /// The variant name.
     pub name: String,
+    /// The struct it holds.
+    pub ty: ItemRef,
     pub qualified: String,
+    /// Held in a `Box`: the struct contains the union (directly or not).
+    pub boxed: bool,
 }
 
 /// The body of an update (PATCH) of an entity: only what is set is sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Patch {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     /// The struct it updates.
-    pub target: String,
+    pub target: ItemRef,
     pub qualified: String,
     pub doc: Doc,
     /// The settable properties (the key is left out).
     pub fields: Vec<Field>,
+    /// The setter methods of each field, in the same order.
+    pub setters: Vec<Setter>,
+}
+
+/// The methods that set one field of a [`Patch`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setter {
+    /// Sets a value.
+    pub set: String,
+    /// Sets `null` (nullable properties only).
+    pub null: Option<String>,
 }
 
 /// The typed `$select` names of an entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
-    pub target: String,
+    pub target: ItemRef,
     pub doc: Doc,
     pub variants: Vec<Variant>,
 }
@@ -150,6 +218,8 @@ pub struct Select {
 /// The JSON body of an action with parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameters {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     pub doc: Doc,
     pub fields: Vec<Field>,
@@ -171,6 +241,8 @@ pub enum Returns {
 /// A bound action or function, emitted as a named alias of the runtime's request type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationAlias {
+    /// The module the item is emitted in.
+    pub module: ModPath,
     pub name: String,
     pub doc: Doc,
     pub returns: Returns,
@@ -189,15 +261,15 @@ pub enum Method {
     /// One entity of a collection by key: `by_id(id)`.
     Key { name: String, doc: Doc, target: String },
     /// `GET` a collection page.
-    List { doc: Doc, item: RustType, select: String },
+    List { doc: Doc, item: RustType, select: ItemRef },
     /// `GET …/$count`.
     Count { doc: Doc },
     /// `POST` a new entity.
     Create { doc: Doc, entity: RustType },
     /// `GET` one entity.
-    Get { doc: Doc, entity: RustType, select: String },
+    Get { doc: Doc, entity: RustType, select: ItemRef },
     /// `PATCH` one entity.
-    Update { doc: Doc, entity: RustType, patch: String },
+    Update { doc: Doc, entity: RustType, patch: ItemRef },
     /// `DELETE` one entity.
     Delete { doc: Doc },
     /// A bound action (`POST …/name`).
@@ -205,16 +277,16 @@ pub enum Method {
         name: String,
         doc: Doc,
         segment: String,
-        operation: String,
+        operation: ItemRef,
         /// The parameters struct, when the action has parameters.
-        parameters: Option<String>,
+        parameters: Option<ItemRef>,
     },
     /// A bound function (`GET …/name(p='…')`).
     Function {
         name: String,
         doc: Doc,
         segment: String,
-        operation: String,
+        operation: ItemRef,
         arguments: Vec<Argument>,
     },
 }
@@ -225,6 +297,25 @@ pub struct Argument {
     pub name: String,
     pub wire: String,
     pub ty: RustType,
+    /// How the value is written in the URL.
+    pub literal: Literal,
+}
+
+/// How a function argument is written in the URL, following OData's URL conventions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Literal {
+    /// `'text'`, with `'` doubled (`Edm.String`).
+    String,
+    /// As is: numbers, `true`/`false`, GUIDs, dates, times of day, date-times.
+    Bare,
+    /// `duration'P1D'`.
+    Duration,
+    /// `binary'…'` (base64url).
+    Binary,
+    /// `Namespace.EnumType'member'`, with the qualified name of the enum type.
+    Enum(String),
+    /// JSON (complex values, collections, untyped values).
+    Json,
 }
 
 /// A request builder: a place in the URL space with its navigation steps and requests.

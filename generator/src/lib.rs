@@ -7,7 +7,7 @@
 //! | parse | [`parse`] | CSDL text | [`csdl::Document`] (positions kept) |
 //! | resolve | [`resolve`] | documents + fix-ups | [`resolve::Model`] (qualified names, ids) |
 //! | select | [`select`] | model + roots + paths | [`select::Selection`] (the closure, sorted) |
-//! | lower | [`lower`] | model + selection | [`ir::Module`] (every Rust name decided) |
+//! | lower | [`lower`] | model + selection | [`ir::Module`] (every Rust name decided, by [`names`]) |
 //! | emit | [`emit`] | IR | formatted Rust source files |
 //!
 //! [`codegen`] ties the stages together and [`write`](mod@write) puts files on disk (or checks them).
@@ -19,6 +19,7 @@ pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod lower;
+pub mod names;
 pub mod parse;
 pub mod resolve;
 pub mod select;

@@ -225,6 +225,9 @@ pub struct Model {
     pub bound: BTreeMap<TypeRef, Vec<OperationId>>,
     /// Singletons and entity sets by name.
     pub container: BTreeMap<String, ContainerChild>,
+    /// The namespace of the schema that holds the entity container (the first by name if
+    /// several do).
+    pub container_namespace: Option<String>,
 }
 
 const DESCRIPTION_TERM: &str = "Org.OData.Core.V1.Description";
@@ -349,6 +352,7 @@ impl<'a> Resolver<'a> {
             derived: BTreeMap::new(),
             bound: BTreeMap::new(),
             container: BTreeMap::new(),
+            container_namespace: None,
         };
         for &(name, p) in Primitive::ALL {
             add_type(&mut model, name, TypeKind::Primitive(p), Pos::default());
@@ -494,6 +498,11 @@ impl<'a> Resolver<'a> {
             for op in schema.actions.iter().chain(&schema.functions) {
                 let def = self.operation(ns, op)?;
                 self.model.operations.push(def);
+            }
+            if !schema.entity_containers.is_empty()
+                && self.model.container_namespace.as_ref().is_none_or(|n| ns < n)
+            {
+                self.model.container_namespace = Some(ns.clone());
             }
             for c in &schema.entity_containers {
                 for s in &c.singletons {

@@ -28,7 +28,7 @@ fn unknown_enum_member_survives() {
     let token: beta::VppToken = assert_byte_identical_round_trip(text);
     let state = token.state.as_ref().expect("a state");
     assert!(
-        matches!(state, beta::VppTokenState::Unrecognized(_)),
+        matches!(state, beta::VppTokenState::UnknownValue(_)),
         "{state:?}"
     );
     assert_eq!(state.as_str(), "somethingNew");
@@ -42,7 +42,7 @@ fn unknown_enum_member_survives() {
     let token: v1_0::VppToken = assert_byte_identical_round_trip(text);
     assert!(matches!(
         token.state,
-        Some(v1_0::VppTokenState::Unrecognized(_))
+        Some(v1_0::VppTokenState::UnknownValue(_))
     ));
 }
 
@@ -56,7 +56,7 @@ fn beta_member_is_unknown_to_v1() {
     );
     assert!(matches!(
         v1.state,
-        Some(v1_0::VppTokenState::Unrecognized(_))
+        Some(v1_0::VppTokenState::UnknownValue(_))
     ));
     let beta: beta::VppToken = assert_byte_identical_round_trip(text);
     assert_eq!(beta.state, Some(beta::VppTokenState::DuplicateLocationId));

@@ -3,12 +3,11 @@
 
 //! The model types: one per entity, complex and enum type of the closure.
 
-use std::fmt;
 use crate::runtime as rt;
 
 /// The progress of an action sent to a device or other resource.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.actionState`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.actionState`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActionState {
     /// No state has been recorded.
@@ -26,7 +25,7 @@ pub enum ActionState {
     /// The target does not support the action.
     NotSupported,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl ActionState {
@@ -40,7 +39,7 @@ impl ActionState {
             Self::Done => "done",
             Self::Failed => "failed",
             Self::NotSupported => "notSupported",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -54,7 +53,7 @@ impl ActionState {
             "done" => Self::Done,
             "failed" => Self::Failed,
             "notSupported" => Self::NotSupported,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -69,38 +68,38 @@ impl rt::StringEnum for ActionState {
     }
 }
 
-impl fmt::Display for ActionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for ActionState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for ActionState {
+impl ::core::convert::From<&str> for ActionState {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for ActionState {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for ActionState {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The protocol by which apps are delivered to Apple devices.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.appleDeviceDeliveryProtocol`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.appleDeviceDeliveryProtocol`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AppleDeviceDeliveryProtocol {
     /// No protocol is chosen explicitly; the service's default applies.
@@ -112,7 +111,7 @@ pub enum AppleDeviceDeliveryProtocol {
     /// Marks the end of the members known to older clients; members after it are sent only on request.
     UnknownFutureValue,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl AppleDeviceDeliveryProtocol {
@@ -123,7 +122,7 @@ impl AppleDeviceDeliveryProtocol {
             Self::MobileDeviceManagement => "mobileDeviceManagement",
             Self::DeclarativeDeviceManagement => "declarativeDeviceManagement",
             Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -134,7 +133,7 @@ impl AppleDeviceDeliveryProtocol {
             "mobileDeviceManagement" => Self::MobileDeviceManagement,
             "declarativeDeviceManagement" => Self::DeclarativeDeviceManagement,
             "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -149,38 +148,38 @@ impl rt::StringEnum for AppleDeviceDeliveryProtocol {
     }
 }
 
-impl fmt::Display for AppleDeviceDeliveryProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for AppleDeviceDeliveryProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for AppleDeviceDeliveryProtocol {
+impl ::core::convert::From<&str> for AppleDeviceDeliveryProtocol {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for AppleDeviceDeliveryProtocol {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AppleDeviceDeliveryProtocol {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The kind of Apple volume purchase program account that a VPP token belongs to.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenAccountType`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenAccountType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenAccountType {
     /// An account of the program for businesses.
@@ -188,7 +187,7 @@ pub enum VppTokenAccountType {
     /// An account of the program for schools and other educational institutions.
     Education,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenAccountType {
@@ -197,7 +196,7 @@ impl VppTokenAccountType {
         match self {
             Self::Business => "business",
             Self::Education => "education",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -206,7 +205,7 @@ impl VppTokenAccountType {
         match name {
             "business" => Self::Business,
             "education" => Self::Education,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -221,38 +220,38 @@ impl rt::StringEnum for VppTokenAccountType {
     }
 }
 
-impl fmt::Display for VppTokenAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenAccountType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenAccountType {
+impl ::core::convert::From<&str> for VppTokenAccountType {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenAccountType {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenAccountType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// Why an action on a VPP token failed.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenActionFailureReason`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenActionFailureReason`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenActionFailureReason {
     /// The action did not fail.
@@ -266,7 +265,7 @@ pub enum VppTokenActionFailureReason {
     /// The tenant's Apple push notification certificate has expired.
     ExpiredApplePushNotificationCertificate,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenActionFailureReason {
@@ -280,7 +279,7 @@ impl VppTokenActionFailureReason {
             Self::ExpiredApplePushNotificationCertificate => {
                 "expiredApplePushNotificationCertificate"
             }
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -294,7 +293,7 @@ impl VppTokenActionFailureReason {
             "expiredApplePushNotificationCertificate" => {
                 Self::ExpiredApplePushNotificationCertificate
             }
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -309,38 +308,38 @@ impl rt::StringEnum for VppTokenActionFailureReason {
     }
 }
 
-impl fmt::Display for VppTokenActionFailureReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenActionFailureReason {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenActionFailureReason {
+impl ::core::convert::From<&str> for VppTokenActionFailureReason {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenActionFailureReason {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenActionFailureReason {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The state a VPP token is in.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unrecognized` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenState`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenState`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenState {
     /// The state could not be determined.
@@ -356,7 +355,7 @@ pub enum VppTokenState {
     /// Another token of the tenant already has the same location ID.
     DuplicateLocationId,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unrecognized(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenState {
@@ -369,7 +368,7 @@ impl VppTokenState {
             Self::Invalid => "invalid",
             Self::AssignedToExternalMdm => "assignedToExternalMDM",
             Self::DuplicateLocationId => "duplicateLocationId",
-            Self::Unrecognized(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -382,7 +381,7 @@ impl VppTokenState {
             "invalid" => Self::Invalid,
             "assignedToExternalMDM" => Self::AssignedToExternalMdm,
             "duplicateLocationId" => Self::DuplicateLocationId,
-            other => Self::Unrecognized(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -397,38 +396,38 @@ impl rt::StringEnum for VppTokenState {
     }
 }
 
-impl fmt::Display for VppTokenState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenState {
+impl ::core::convert::From<&str> for VppTokenState {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenState {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenState {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The outcome of an app sync made with a VPP token.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenSyncStatus`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenSyncStatus`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenSyncStatus {
     /// No sync has run yet.
@@ -440,7 +439,7 @@ pub enum VppTokenSyncStatus {
     /// The sync did not succeed.
     Failed,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenSyncStatus {
@@ -451,7 +450,7 @@ impl VppTokenSyncStatus {
             Self::InProgress => "inProgress",
             Self::Completed => "completed",
             Self::Failed => "failed",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -462,7 +461,7 @@ impl VppTokenSyncStatus {
             "inProgress" => Self::InProgress,
             "completed" => Self::Completed,
             "failed" => Self::Failed,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -477,31 +476,31 @@ impl rt::StringEnum for VppTokenSyncStatus {
     }
 }
 
-impl fmt::Display for VppTokenSyncStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenSyncStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenSyncStatus {
+impl ::core::convert::From<&str> for VppTokenSyncStatus {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenSyncStatus {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
@@ -512,18 +511,18 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.entity`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The entity's unique identifier, assigned by the service.
     ///
     /// Wire name `id`.
-    pub id: Option<String>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for Entity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for Entity {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("Entity");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -539,11 +538,11 @@ impl fmt::Debug for Entity {
 }
 
 impl rt::serde::Serialize for Entity {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -566,23 +565,26 @@ impl rt::serde::Serialize for Entity {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = Entity;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.entity object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Entity, A::Error> {
-                let mut value = Entity::default();
+                mut map: __A,
+            ) -> ::core::result::Result<Entity, __A::Error> {
+                let mut value = <Entity as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -607,7 +609,7 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -617,90 +619,96 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
 #[derive(Clone, Default, PartialEq)]
 pub struct VppToken {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The entity's unique identifier, assigned by the service.
     ///
     /// Wire name `id`.
-    pub id: Option<String>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// The protocol by which apps of this token are delivered to Apple devices.
     ///
     /// Wire name `appleDeviceAppDeliveryProtocolType`.
-    pub apple_device_app_delivery_protocol_type: Option<AppleDeviceDeliveryProtocol>,
+    pub apple_device_app_delivery_protocol_type: ::core::option::Option<
+        AppleDeviceDeliveryProtocol,
+    >,
     /// The Apple ID of the account the token was issued to.
     ///
     /// Wire name `appleId`.
-    pub apple_id: Option<String>,
+    pub apple_id: ::core::option::Option<::std::string::String>,
     /// True when apps licensed through this token are updated automatically.
     ///
     /// Wire name `automaticallyUpdateApps`.
-    pub automatically_update_apps: Option<bool>,
+    pub automatically_update_apps: ::core::option::Option<bool>,
     /// Set to true to take over the management of a token that another mobile device management service holds.
     ///
     /// Wire name `claimTokenManagementFromExternalMdm`.
-    pub claim_token_management_from_external_mdm: Option<bool>,
+    pub claim_token_management_from_external_mdm: ::core::option::Option<bool>,
     /// The country or region of the Apple account the token was issued to.
     ///
     /// Wire name `countryOrRegion`.
-    pub country_or_region: Option<String>,
+    pub country_or_region: ::core::option::Option<::std::string::String>,
     /// True once the administrator has agreed that data is shared with Apple for this token.
     ///
     /// Wire name `dataSharingConsentGranted`.
-    pub data_sharing_consent_granted: Option<bool>,
+    pub data_sharing_consent_granted: ::core::option::Option<bool>,
     /// A name for the token, chosen by the administrator.
     ///
     /// Wire name `displayName`.
-    pub display_name: Option<String>,
+    pub display_name: ::core::option::Option<::std::string::String>,
     /// The date and time at which the token stops being valid.
     ///
     /// Wire name `expirationDateTime`.
-    pub expiration_date_time: Option<rt::DateTimeOffset>,
+    pub expiration_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time of the token's most recent change.
     ///
     /// Wire name `lastModifiedDateTime`.
-    pub last_modified_date_time: Option<rt::DateTimeOffset>,
+    pub last_modified_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time at which apps and licenses were last synchronized with Apple through this token.
     ///
     /// Wire name `lastSyncDateTime`.
-    pub last_sync_date_time: Option<rt::DateTimeOffset>,
+    pub last_sync_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The outcome of the most recent app sync made with this token: `none`, `inProgress`, `completed` or `failed`.
     ///
     /// Wire name `lastSyncStatus`.
-    pub last_sync_status: Option<VppTokenSyncStatus>,
+    pub last_sync_status: ::core::option::Option<VppTokenSyncStatus>,
     /// The name of the Apple location the token was issued for.
     ///
     /// Wire name `locationName`.
-    pub location_name: Option<String>,
+    pub location_name: ::core::option::Option<::std::string::String>,
     /// The name of the organization the token belongs to.
     ///
     /// Wire name `organizationName`.
-    pub organization_name: Option<String>,
+    pub organization_name: ::core::option::Option<::std::string::String>,
     /// The identifiers of the role scope tags assigned to the token.
     ///
     /// Wire name `roleScopeTagIds`.
-    pub role_scope_tag_ids: Option<Vec<String>>,
+    pub role_scope_tag_ids: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The token's current state: `unknown`, `valid`, `expired`, `invalid`, `assignedToExternalMDM` or `duplicateLocationId`.
     ///
     /// Wire name `state`.
-    pub state: Option<VppTokenState>,
+    pub state: ::core::option::Option<VppTokenState>,
     /// The token as downloaded from Apple. It grants access to the organization's purchases, so treat it as a secret.
     ///
     /// Wire name `token`; a secret, redacted in `Debug`.
-    pub token: Option<String>,
+    pub token: ::core::option::Option<::std::string::String>,
     /// The results of actions run on the token, such as revoking its licenses.
     ///
     /// Wire name `tokenActionResults`.
-    pub token_action_results: Option<Vec<AnyVppTokenActionResult>>,
+    pub token_action_results: ::core::option::Option<
+        ::std::vec::Vec<AnyVppTokenActionResult>,
+    >,
     /// The kind of volume purchase program the token is tied to: `business` or `education`.
     ///
     /// Wire name `vppTokenAccountType`.
-    pub vpp_token_account_type: Option<VppTokenAccountType>,
+    pub vpp_token_account_type: ::core::option::Option<VppTokenAccountType>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for VppToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppToken {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppToken");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -770,11 +778,11 @@ impl fmt::Debug for VppToken {
 }
 
 impl rt::serde::Serialize for VppToken {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -875,23 +883,26 @@ impl rt::serde::Serialize for VppToken {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppToken;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppToken object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VppToken, A::Error> {
-                let mut value = VppToken::default();
+                mut map: __A,
+            ) -> ::core::result::Result<VppToken, __A::Error> {
+                let mut value = <VppToken as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -1042,7 +1053,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1052,30 +1063,30 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenActionResult {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenActionResult`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The name of the action.
     ///
     /// Wire name `actionName`.
-    pub action_name: Option<String>,
+    pub action_name: ::core::option::Option<::std::string::String>,
     /// How far the action has progressed.
     ///
     /// Wire name `actionState`.
-    pub action_state: Option<ActionState>,
+    pub action_state: ::core::option::Option<ActionState>,
     /// The date and time of the action's most recent state change.
     ///
     /// Wire name `lastUpdatedDateTime`.
-    pub last_updated_date_time: Option<rt::DateTimeOffset>,
+    pub last_updated_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time at which the action began.
     ///
     /// Wire name `startDateTime`.
-    pub start_date_time: Option<rt::DateTimeOffset>,
+    pub start_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for VppTokenActionResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppTokenActionResult {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppTokenActionResult");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -1100,11 +1111,11 @@ impl fmt::Debug for VppTokenActionResult {
 }
 
 impl rt::serde::Serialize for VppTokenActionResult {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -1139,23 +1150,26 @@ impl rt::serde::Serialize for VppTokenActionResult {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenActionResult;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenActionResult object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VppTokenActionResult, A::Error> {
-                let mut value = VppTokenActionResult::default();
+                mut map: __A,
+            ) -> ::core::result::Result<VppTokenActionResult, __A::Error> {
+                let mut value = <VppTokenActionResult as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -1201,7 +1215,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1211,34 +1225,34 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenLicenseSummary {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenLicenseSummary`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The Apple ID of the token's account.
     ///
     /// Wire name `appleId`.
-    pub apple_id: Option<String>,
+    pub apple_id: ::core::option::Option<::std::string::String>,
     /// How many licenses are still free to assign.
     ///
     /// Wire name `availableLicenseCount`.
-    pub available_license_count: Option<i32>,
+    pub available_license_count: ::core::option::Option<i32>,
     /// The name of the organization the token belongs to.
     ///
     /// Wire name `organizationName`.
-    pub organization_name: Option<String>,
+    pub organization_name: ::core::option::Option<::std::string::String>,
     /// How many licenses are assigned.
     ///
     /// Wire name `usedLicenseCount`.
-    pub used_license_count: Option<i32>,
+    pub used_license_count: ::core::option::Option<i32>,
     /// The identifier of the VPP token the counts belong to.
     ///
     /// Wire name `vppTokenId`.
-    pub vpp_token_id: Option<String>,
+    pub vpp_token_id: ::core::option::Option<::std::string::String>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for VppTokenLicenseSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppTokenLicenseSummary {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppTokenLicenseSummary");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -1266,11 +1280,11 @@ impl fmt::Debug for VppTokenLicenseSummary {
 }
 
 impl rt::serde::Serialize for VppTokenLicenseSummary {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -1309,23 +1323,26 @@ impl rt::serde::Serialize for VppTokenLicenseSummary {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenLicenseSummary;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenLicenseSummary object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VppTokenLicenseSummary, A::Error> {
-                let mut value = VppTokenLicenseSummary::default();
+                mut map: __A,
+            ) -> ::core::result::Result<VppTokenLicenseSummary, __A::Error> {
+                let mut value = <VppTokenLicenseSummary as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -1378,7 +1395,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1388,42 +1405,42 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenRevokeLicensesActionResult {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.vppTokenRevokeLicensesActionResult`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The name of the action.
     ///
     /// Wire name `actionName`.
-    pub action_name: Option<String>,
+    pub action_name: ::core::option::Option<::std::string::String>,
     /// How far the action has progressed.
     ///
     /// Wire name `actionState`.
-    pub action_state: Option<ActionState>,
+    pub action_state: ::core::option::Option<ActionState>,
     /// The date and time of the action's most recent state change.
     ///
     /// Wire name `lastUpdatedDateTime`.
-    pub last_updated_date_time: Option<rt::DateTimeOffset>,
+    pub last_updated_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time at which the action began.
     ///
     /// Wire name `startDateTime`.
-    pub start_date_time: Option<rt::DateTimeOffset>,
+    pub start_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// Why the revocation failed; `none` when it did not.
     ///
     /// Wire name `actionFailureReason`.
-    pub action_failure_reason: Option<VppTokenActionFailureReason>,
+    pub action_failure_reason: ::core::option::Option<VppTokenActionFailureReason>,
     /// How many licenses could not be revoked.
     ///
     /// Wire name `failedLicensesCount`.
-    pub failed_licenses_count: Option<i32>,
+    pub failed_licenses_count: ::core::option::Option<i32>,
     /// How many licenses the action tried to revoke.
     ///
     /// Wire name `totalLicensesCount`.
-    pub total_licenses_count: Option<i32>,
+    pub total_licenses_count: ::core::option::Option<i32>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for VppTokenRevokeLicensesActionResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppTokenRevokeLicensesActionResult {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppTokenRevokeLicensesActionResult");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -1457,11 +1474,11 @@ impl fmt::Debug for VppTokenRevokeLicensesActionResult {
 }
 
 impl rt::serde::Serialize for VppTokenRevokeLicensesActionResult {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -1508,25 +1525,28 @@ impl rt::serde::Serialize for VppTokenRevokeLicensesActionResult {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenRevokeLicensesActionResult {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenRevokeLicensesActionResult;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str(
                     "a microsoft.graph.vppTokenRevokeLicensesActionResult object",
                 )
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VppTokenRevokeLicensesActionResult, A::Error> {
-                let mut value = VppTokenRevokeLicensesActionResult::default();
+                mut map: __A,
+            ) -> ::core::result::Result<VppTokenRevokeLicensesActionResult, __A::Error> {
+                let mut value = <VppTokenRevokeLicensesActionResult as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -1593,7 +1613,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenRevokeLicensesActionResult {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -1610,7 +1630,7 @@ pub enum AnyVppTokenActionResult {
 
 impl AnyVppTokenActionResult {
     /// The value's `@odata.type`, when present.
-    pub fn odata_type(&self) -> Option<&str> {
+    pub fn odata_type(&self) -> ::core::option::Option<&str> {
         match self {
             Self::VppTokenActionResult(value) => value.odata_type.as_deref(),
             Self::VppTokenRevokeLicensesActionResult(value) => {
@@ -1620,13 +1640,14 @@ impl AnyVppTokenActionResult {
     }
 }
 
-impl From<VppTokenActionResult> for AnyVppTokenActionResult {
+impl ::core::convert::From<VppTokenActionResult> for AnyVppTokenActionResult {
     fn from(value: VppTokenActionResult) -> Self {
         Self::VppTokenActionResult(value)
     }
 }
 
-impl From<VppTokenRevokeLicensesActionResult> for AnyVppTokenActionResult {
+impl ::core::convert::From<VppTokenRevokeLicensesActionResult>
+for AnyVppTokenActionResult {
     /// Wraps the value, setting its `@odata.type` if it has none, so that the service can tell its type.
     fn from(mut value: VppTokenRevokeLicensesActionResult) -> Self {
         if value.odata_type.is_none() {
@@ -1641,12 +1662,14 @@ impl From<VppTokenRevokeLicensesActionResult> for AnyVppTokenActionResult {
 impl rt::serde::Serialize for AnyVppTokenActionResult {
     /// A derived value is written with its `@odata.type` (added if it has none), so that the
     /// service can tell its type.
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         match self {
-            Self::VppTokenActionResult(value) => value.serialize(serializer),
+            Self::VppTokenActionResult(value) => {
+                rt::serde::Serialize::serialize(value, serializer)
+            }
             Self::VppTokenRevokeLicensesActionResult(
                 value,
             ) if value.odata_type.is_none() => {
@@ -1654,42 +1677,49 @@ impl rt::serde::Serialize for AnyVppTokenActionResult {
                 value.odata_type = Some(
                     "#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned(),
                 );
-                value.serialize(serializer)
+                rt::serde::Serialize::serialize(&value, serializer)
             }
             Self::VppTokenRevokeLicensesActionResult(value) => {
-                value.serialize(serializer)
+                rt::serde::Serialize::serialize(value, serializer)
             }
         }
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = AnyVppTokenActionResult;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenActionResult or a derived type")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AnyVppTokenActionResult, A::Error> {
+                mut map: __A,
+            ) -> ::core::result::Result<AnyVppTokenActionResult, __A::Error> {
                 use rt::serde::de::Error as _;
-                let mut odata_type: Option<String> = None;
+                let mut odata_type: ::core::option::Option<::std::string::String> = None;
                 let mut additional = rt::json::Map::new();
-                let mut p_action_name: Option<String> = None;
-                let mut p_action_state: Option<ActionState> = None;
-                let mut p_last_updated_date_time: Option<rt::DateTimeOffset> = None;
-                let mut p_start_date_time: Option<rt::DateTimeOffset> = None;
-                let mut p_action_failure_reason: Option<VppTokenActionFailureReason> = None;
-                let mut p_failed_licenses_count: Option<i32> = None;
-                let mut p_total_licenses_count: Option<i32> = None;
+                let mut p_action_name: ::core::option::Option<::std::string::String> = None;
+                let mut p_action_state: ::core::option::Option<ActionState> = None;
+                let mut p_last_updated_date_time: ::core::option::Option<
+                    rt::DateTimeOffset,
+                > = None;
+                let mut p_start_date_time: ::core::option::Option<rt::DateTimeOffset> = None;
+                let mut p_action_failure_reason: ::core::option::Option<
+                    VppTokenActionFailureReason,
+                > = None;
+                let mut p_failed_licenses_count: ::core::option::Option<i32> = None;
+                let mut p_total_licenses_count: ::core::option::Option<i32> = None;
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -1775,19 +1805,19 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                         "actionFailureReason",
                         p_action_failure_reason,
                     )
-                    .map_err(A::Error::custom)?;
+                    .map_err(__A::Error::custom)?;
                 rt::json::keep_unknown(
                         &mut additional,
                         "failedLicensesCount",
                         p_failed_licenses_count,
                     )
-                    .map_err(A::Error::custom)?;
+                    .map_err(__A::Error::custom)?;
                 rt::json::keep_unknown(
                         &mut additional,
                         "totalLicensesCount",
                         p_total_licenses_count,
                     )
-                    .map_err(A::Error::custom)?;
+                    .map_err(__A::Error::custom)?;
                 Ok(
                     AnyVppTokenActionResult::VppTokenActionResult(VppTokenActionResult {
                         odata_type,
@@ -1800,6 +1830,6 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                 )
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -43,6 +43,7 @@ pub mod datetime;
 pub mod enums;
 pub mod error;
 pub mod json;
+pub mod literal;
 pub mod ops;
 pub mod patch;
 pub mod request;

@@ -3,12 +3,11 @@
 
 //! The model types: one per entity, complex and enum type of the closure.
 
-use std::fmt;
 use crate::runtime as rt;
 
 /// The kind of Apple volume purchase program account that a VPP token belongs to.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenAccountType`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenAccountType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenAccountType {
     /// An account of the program for businesses.
@@ -16,7 +15,7 @@ pub enum VppTokenAccountType {
     /// An account of the program for schools and other educational institutions.
     Education,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenAccountType {
@@ -25,7 +24,7 @@ impl VppTokenAccountType {
         match self {
             Self::Business => "business",
             Self::Education => "education",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -34,7 +33,7 @@ impl VppTokenAccountType {
         match name {
             "business" => Self::Business,
             "education" => Self::Education,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -49,38 +48,38 @@ impl rt::StringEnum for VppTokenAccountType {
     }
 }
 
-impl fmt::Display for VppTokenAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenAccountType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenAccountType {
+impl ::core::convert::From<&str> for VppTokenAccountType {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenAccountType {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenAccountType {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The state a VPP token is in.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unrecognized` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenState`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenState`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenState {
     /// The state could not be determined.
@@ -94,7 +93,7 @@ pub enum VppTokenState {
     /// The token is in use by another mobile device management service.
     AssignedToExternalMdm,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unrecognized(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenState {
@@ -106,7 +105,7 @@ impl VppTokenState {
             Self::Expired => "expired",
             Self::Invalid => "invalid",
             Self::AssignedToExternalMdm => "assignedToExternalMDM",
-            Self::Unrecognized(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -118,7 +117,7 @@ impl VppTokenState {
             "expired" => Self::Expired,
             "invalid" => Self::Invalid,
             "assignedToExternalMDM" => Self::AssignedToExternalMdm,
-            other => Self::Unrecognized(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -133,38 +132,38 @@ impl rt::StringEnum for VppTokenState {
     }
 }
 
-impl fmt::Display for VppTokenState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenState {
+impl ::core::convert::From<&str> for VppTokenState {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenState {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenState {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
 
 /// The outcome of an app sync made with a VPP token.
 ///
-/// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenSyncStatus`.
+/// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenSyncStatus`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VppTokenSyncStatus {
     /// No sync has run yet.
@@ -176,7 +175,7 @@ pub enum VppTokenSyncStatus {
     /// The sync did not succeed.
     Failed,
     /// A member this crate does not know (the service is ahead of the metadata), kept with its text so that it is written back unchanged.
-    Unknown(rt::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl VppTokenSyncStatus {
@@ -187,7 +186,7 @@ impl VppTokenSyncStatus {
             Self::InProgress => "inProgress",
             Self::Completed => "completed",
             Self::Failed => "failed",
-            Self::Unknown(value) => value.as_str(),
+            Self::UnknownValue(value) => value.as_str(),
         }
     }
 
@@ -198,7 +197,7 @@ impl VppTokenSyncStatus {
             "inProgress" => Self::InProgress,
             "completed" => Self::Completed,
             "failed" => Self::Failed,
-            other => Self::Unknown(rt::UnknownValue::new(other)),
+            other => Self::UnknownValue(rt::UnknownValue::new(other)),
         }
     }
 }
@@ -213,31 +212,31 @@ impl rt::StringEnum for VppTokenSyncStatus {
     }
 }
 
-impl fmt::Display for VppTokenSyncStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Display for VppTokenSyncStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VppTokenSyncStatus {
+impl ::core::convert::From<&str> for VppTokenSyncStatus {
     fn from(name: &str) -> Self {
         Self::from_wire(name)
     }
 }
 
 impl rt::serde::Serialize for VppTokenSyncStatus {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
         rt::enums::serialize(self, serializer)
     }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
         rt::enums::deserialize(deserializer)
     }
 }
@@ -248,18 +247,18 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenSyncStatus {
 #[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.entity`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The entity's unique identifier, assigned by the service.
     ///
     /// Wire name `id`.
-    pub id: Option<String>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for Entity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for Entity {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("Entity");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -275,11 +274,11 @@ impl fmt::Debug for Entity {
 }
 
 impl rt::serde::Serialize for Entity {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -302,23 +301,26 @@ impl rt::serde::Serialize for Entity {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = Entity;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.entity object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Entity, A::Error> {
-                let mut value = Entity::default();
+                mut map: __A,
+            ) -> ::core::result::Result<Entity, __A::Error> {
+                let mut value = <Entity as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -343,7 +345,7 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -353,62 +355,62 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
 #[derive(Clone, Default, PartialEq)]
 pub struct VppToken {
     /// The type annotation `@odata.type`, such as `#microsoft.graph.vppToken`, when present.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The entity's unique identifier, assigned by the service.
     ///
     /// Wire name `id`.
-    pub id: Option<String>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// The Apple ID of the account the token was issued to.
     ///
     /// Wire name `appleId`.
-    pub apple_id: Option<String>,
+    pub apple_id: ::core::option::Option<::std::string::String>,
     /// True when apps licensed through this token are updated automatically.
     ///
     /// Wire name `automaticallyUpdateApps`.
-    pub automatically_update_apps: Option<bool>,
+    pub automatically_update_apps: ::core::option::Option<bool>,
     /// The country or region of the Apple account the token was issued to.
     ///
     /// Wire name `countryOrRegion`.
-    pub country_or_region: Option<String>,
+    pub country_or_region: ::core::option::Option<::std::string::String>,
     /// The date and time at which the token stops being valid.
     ///
     /// Wire name `expirationDateTime`.
-    pub expiration_date_time: Option<rt::DateTimeOffset>,
+    pub expiration_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time of the token's most recent change.
     ///
     /// Wire name `lastModifiedDateTime`.
-    pub last_modified_date_time: Option<rt::DateTimeOffset>,
+    pub last_modified_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time at which apps and licenses were last synchronized with Apple through this token.
     ///
     /// Wire name `lastSyncDateTime`.
-    pub last_sync_date_time: Option<rt::DateTimeOffset>,
+    pub last_sync_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The outcome of the most recent app sync made with this token: `none`, `inProgress`, `completed` or `failed`.
     ///
     /// Wire name `lastSyncStatus`.
-    pub last_sync_status: Option<VppTokenSyncStatus>,
+    pub last_sync_status: ::core::option::Option<VppTokenSyncStatus>,
     /// The name of the organization the token belongs to.
     ///
     /// Wire name `organizationName`.
-    pub organization_name: Option<String>,
+    pub organization_name: ::core::option::Option<::std::string::String>,
     /// The token's current state: `unknown`, `valid`, `expired`, `invalid` or `assignedToExternalMDM`.
     ///
     /// Wire name `state`.
-    pub state: Option<VppTokenState>,
+    pub state: ::core::option::Option<VppTokenState>,
     /// The token as downloaded from Apple. It grants access to the organization's purchases, so treat it as a secret.
     ///
     /// Wire name `token`; a secret, redacted in `Debug`.
-    pub token: Option<String>,
+    pub token: ::core::option::Option<::std::string::String>,
     /// The kind of volume purchase program the token is tied to: `business` or `education`.
     ///
     /// Wire name `vppTokenAccountType`.
-    pub vpp_token_account_type: Option<VppTokenAccountType>,
+    pub vpp_token_account_type: ::core::option::Option<VppTokenAccountType>,
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
 }
 
-impl fmt::Debug for VppToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppToken {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppToken");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -457,11 +459,11 @@ impl fmt::Debug for VppToken {
 }
 
 impl rt::serde::Serialize for VppToken {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;
@@ -528,23 +530,26 @@ impl rt::serde::Serialize for VppToken {
 }
 
 impl<'de> rt::serde::Deserialize<'de> for VppToken {
-    fn deserialize<D: rt::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
 
-        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppToken;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppToken object")
             }
 
-            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<VppToken, A::Error> {
-                let mut value = VppToken::default();
+                mut map: __A,
+            ) -> ::core::result::Result<VppToken, __A::Error> {
+                let mut value = <VppToken as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
@@ -646,6 +651,6 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 Ok(value)
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -4,7 +4,6 @@
 //! The request side: request builders that mirror the URL, update bodies, `$select` names and
 //! operation parameters.
 
-use std::fmt;
 use crate::runtime as rt;
 
 #[allow(unused_imports)]
@@ -62,7 +61,9 @@ impl GraphRequestBuilder {
 
     /// Another service root, such as a national cloud's or a test server's
     /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
-    pub fn with_base_url(base_url: impl Into<std::sync::Arc<str>>) -> Self {
+    pub fn with_base_url(
+        base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
+    ) -> Self {
         Self {
             path: rt::RequestPath::new(base_url),
         }
@@ -75,7 +76,7 @@ impl GraphRequestBuilder {
     }
 }
 
-impl Default for GraphRequestBuilder {
+impl ::core::default::Default for GraphRequestBuilder {
     fn default() -> Self {
         Self::new()
     }
@@ -152,7 +153,10 @@ impl VppTokensRequestBuilder {
     }
 
     /// Navigates to one `vppToken` by its key, `/deviceAppManagement/vppTokens/{vppToken-id}`. The key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl AsRef<str>) -> VppTokenItemRequestBuilder {
+    pub fn by_id(
+        &self,
+        id: impl ::core::convert::AsRef<str>,
+    ) -> VppTokenItemRequestBuilder {
         VppTokenItemRequestBuilder {
             path: self.path.key(id.as_ref()),
         }
@@ -185,51 +189,51 @@ pub type SyncLicenses = rt::ops::Invoke<rt::ops::JsonOrEmpty<VppToken>>;
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenPatch {
     /// The type annotation `@odata.type` to send, when wanted.
-    pub odata_type: Option<String>,
+    pub odata_type: ::core::option::Option<::std::string::String>,
     /// The Apple ID of the account the token was issued to.
     ///
     /// Wire name `appleId`; nullable: can be set to `null`.
-    pub apple_id: rt::Patch<String>,
+    pub apple_id: rt::Patch<::std::string::String>,
     /// True when apps licensed through this token are updated automatically.
     ///
     /// Wire name `automaticallyUpdateApps`; not nullable.
-    pub automatically_update_apps: Option<bool>,
+    pub automatically_update_apps: ::core::option::Option<bool>,
     /// The country or region of the Apple account the token was issued to.
     ///
     /// Wire name `countryOrRegion`; nullable: can be set to `null`.
-    pub country_or_region: rt::Patch<String>,
+    pub country_or_region: rt::Patch<::std::string::String>,
     /// The date and time at which the token stops being valid.
     ///
     /// Wire name `expirationDateTime`; not nullable.
-    pub expiration_date_time: Option<rt::DateTimeOffset>,
+    pub expiration_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time of the token's most recent change.
     ///
     /// Wire name `lastModifiedDateTime`; not nullable.
-    pub last_modified_date_time: Option<rt::DateTimeOffset>,
+    pub last_modified_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The date and time at which apps and licenses were last synchronized with Apple through this token.
     ///
     /// Wire name `lastSyncDateTime`; not nullable.
-    pub last_sync_date_time: Option<rt::DateTimeOffset>,
+    pub last_sync_date_time: ::core::option::Option<rt::DateTimeOffset>,
     /// The outcome of the most recent app sync made with this token: `none`, `inProgress`, `completed` or `failed`.
     ///
     /// Wire name `lastSyncStatus`; not nullable.
-    pub last_sync_status: Option<VppTokenSyncStatus>,
+    pub last_sync_status: ::core::option::Option<VppTokenSyncStatus>,
     /// The name of the organization the token belongs to.
     ///
     /// Wire name `organizationName`; nullable: can be set to `null`.
-    pub organization_name: rt::Patch<String>,
+    pub organization_name: rt::Patch<::std::string::String>,
     /// The token's current state: `unknown`, `valid`, `expired`, `invalid` or `assignedToExternalMDM`.
     ///
     /// Wire name `state`; not nullable.
-    pub state: Option<VppTokenState>,
+    pub state: ::core::option::Option<VppTokenState>,
     /// The token as downloaded from Apple. It grants access to the organization's purchases, so treat it as a secret.
     ///
     /// Wire name `token`; nullable: can be set to `null`.
-    pub token: rt::Patch<String>,
+    pub token: rt::Patch<::std::string::String>,
     /// The kind of volume purchase program the token is tied to: `business` or `education`.
     ///
     /// Wire name `vppTokenAccountType`; not nullable.
-    pub vpp_token_account_type: Option<VppTokenAccountType>,
+    pub vpp_token_account_type: ::core::option::Option<VppTokenAccountType>,
     /// Further properties to send, for properties the metadata does not describe yet. A
     /// property set above wins over an entry of the same name here.
     pub additional: rt::json::Map,
@@ -238,17 +242,23 @@ pub struct VppTokenPatch {
 impl VppTokenPatch {
     /// An empty update: nothing is sent until a property is set.
     pub fn new() -> Self {
-        Self::default()
+        <Self as ::core::default::Default>::default()
     }
 
     /// Sets the type annotation `@odata.type`.
-    pub fn odata_type(mut self, value: impl Into<String>) -> Self {
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.odata_type = Some(value.into());
         self
     }
 
     /// Sets `appleId`.
-    pub fn apple_id(mut self, value: impl Into<String>) -> Self {
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.apple_id = rt::Patch::Value(value.into());
         self
     }
@@ -266,7 +276,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `countryOrRegion`.
-    pub fn country_or_region(mut self, value: impl Into<String>) -> Self {
+    pub fn country_or_region(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.country_or_region = rt::Patch::Value(value.into());
         self
     }
@@ -302,7 +315,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `organizationName`.
-    pub fn organization_name(mut self, value: impl Into<String>) -> Self {
+    pub fn organization_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.organization_name = rt::Patch::Value(value.into());
         self
     }
@@ -320,7 +336,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token = rt::Patch::Value(value.into());
         self
     }
@@ -338,8 +357,8 @@ impl VppTokenPatch {
     }
 }
 
-impl fmt::Debug for VppTokenPatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ::core::fmt::Debug for VppTokenPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         let mut d = f.debug_struct("VppTokenPatch");
         if let Some(value) = &self.odata_type {
             d.field("odata_type", value);
@@ -409,11 +428,11 @@ impl fmt::Debug for VppTokenPatch {
 }
 
 impl rt::serde::Serialize for VppTokenPatch {
-    fn serialize<S: rt::serde::Serializer>(
+    fn serialize<__S: rt::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        use rt::serde::ser::SerializeMap;
+        serializer: __S,
+    ) -> ::core::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.odata_type {
             map.serialize_entry("@odata.type", value)?;

@@ -1,0 +1,455 @@
+//! `models.rs`: the enums, structs and polymorphic unions of one namespace module.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Cx, doc, ident, runtime_use, rust_type};
+use crate::error::Result;
+use crate::ir::{self, ItemRef};
+
+/// The `models.rs` of the module `path`.
+pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> {
+    let cx = Cx { module: path };
+    let rt = runtime_use(module)?;
+    let structs: BTreeMap<ItemRef, &ir::Struct> = module
+        .structs
+        .iter()
+        .map(|s| (ItemRef::new(&s.module, s.name.clone()), s))
+        .collect();
+    let enums = module.enums.iter().filter(|e| e.module == path).map(enumeration);
+    let items = module.structs.iter().filter(|s| s.module == path).map(|s| structure(s, cx));
+    let unions = module.unions.iter().filter(|u| u.module == path).map(|u| union(u, &structs, cx));
+    Ok(quote! {
+        //! The model types: one per entity, complex and enum type of the closure.
+        #rt
+        #(#enums)*
+        #(#items)*
+        #(#unions)*
+    })
+}
+
+fn enumeration(e: &ir::Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let docs = doc(&e.doc);
+    let catch = ident(&e.catch_all);
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs = e.variants.iter().map(|v| doc(&v.doc));
+    let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+    let catch_doc = " A member this crate does not know (the service is ahead of the metadata), kept with its text \
+                     so that it is written back unchanged.";
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            #[doc = #catch_doc]
+            #catch(rt::UnknownValue),
+        }
+
+        impl #name {
+            /// The member's name, exactly as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::#catch(value) => value.as_str(),
+                }
+            }
+
+            /// Reads a member from its wire name; a name this crate does not know is kept.
+            pub fn from_wire(name: &str) -> Self {
+                match name {
+                    #( #wires => Self::#variants, )*
+                    other => Self::#catch(rt::UnknownValue::new(other)),
+                }
+            }
+        }
+
+        impl rt::StringEnum for #name {
+            fn from_wire(name: &str) -> Self {
+                Self::from_wire(name)
+            }
+
+            fn as_str(&self) -> &str {
+                Self::as_str(self)
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<&str> for #name {
+            fn from(name: &str) -> Self {
+                Self::from_wire(name)
+            }
+        }
+
+        impl rt::serde::Serialize for #name {
+            fn serialize<__S: rt::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                rt::enums::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                rt::enums::deserialize(deserializer)
+            }
+        }
+    }
+}
+
+/// `Debug` statements for the set fields of a struct whose fields are `Option`s (or, with
+/// `patch`, `rt::Patch` for nullable ones).
+fn debug_fields(fields: &[ir::Field], patch: bool) -> TokenStream {
+    let lines = fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let label = &f.name;
+        let (binding, shown) = if f.secret {
+            (quote!(_), quote!(&rt::json::Redacted))
+        } else {
+            (quote!(value), quote!(value))
+        };
+        if patch && f.nullable {
+            quote! {
+                match &self.#name {
+                    rt::Patch::Unset => {}
+                    rt::Patch::Null => { d.field(#label, &rt::Patch::<()>::Null); }
+                    rt::Patch::Value(#binding) => { d.field(#label, #shown); }
+                }
+            }
+        } else if f.secret {
+            quote! { if self.#name.is_some() { d.field(#label, #shown); } }
+        } else {
+            quote! { if let Some(value) = &self.#name { d.field(#label, value); } }
+        }
+    });
+    quote! { #(#lines)* }
+}
+
+/// The `Debug` (set fields only, secrets redacted) and `Serialize` (set fields, then
+/// `additional` without the names already written) of a model struct or, with `patch`, of
+/// an update body, whose nullable fields are `rt::Patch`.
+pub(super) fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool) -> TokenStream {
+    let type_name = ident(name);
+    let debug = debug_fields(fields, patch);
+    let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire;
+        if patch && f.nullable {
+            quote! {
+                match &self.#field {
+                    rt::Patch::Unset => {}
+                    rt::Patch::Null => map.serialize_entry(#wire, &())?,
+                    rt::Patch::Value(value) => map.serialize_entry(#wire, value)?,
+                }
+            }
+        } else {
+            quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, value)?; } }
+        }
+    });
+    let is_set = fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if patch && f.nullable { quote!(!self.#field.is_unset()) } else { quote!(self.#field.is_some()) }
+    });
+    quote! {
+        impl ::core::fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut d = f.debug_struct(#name);
+                if let Some(value) = &self.odata_type { d.field("odata_type", value); }
+                #debug
+                if !self.additional.is_empty() { d.field("additional", &self.additional); }
+                d.finish()
+            }
+        }
+
+        impl rt::serde::Serialize for #type_name {
+            fn serialize<__S: rt::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                use rt::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                if let Some(value) = &self.odata_type { map.serialize_entry("@odata.type", value)?; }
+                #(#entries)*
+                for (key, value) in &self.additional {
+                    let shadowed = match key.as_str() {
+                        "@odata.type" => self.odata_type.is_some(),
+                        #( #wires => #is_set, )*
+                        _ => false,
+                    };
+                    if !shadowed { map.serialize_entry(key, value)?; }
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc(&s.doc);
+    let field_names: Vec<_> = s.fields.iter().map(|f| ident(&f.name)).collect();
+    let field_docs = s.fields.iter().map(|f| {
+        let mut d = f.doc.clone();
+        d.push(String::new());
+        d.push(format!(" Wire name `{}`{}.", f.wire, if f.secret { "; a secret, redacted in `Debug`" } else { "" }));
+        doc(&d)
+    });
+    let field_types = s.fields.iter().map(|f| rust_type(&f.ty, cx));
+    let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
+    let impls = debug_and_serialize(&s.name, &s.fields, false);
+    let expecting = format!("a {} object", s.qualified);
+    let odata_type_doc = format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified);
+    quote! {
+        #docs
+        #[derive(Clone, Default, PartialEq)]
+        pub struct #name {
+            #[doc = #odata_type_doc]
+            pub odata_type: ::core::option::Option<::std::string::String>,
+            #( #field_docs pub #field_names: ::core::option::Option<#field_types>, )*
+            /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
+            /// `null`s of known properties, kept so that they are written back.
+            pub additional: rt::json::Map,
+        }
+
+        #impls
+
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: rt::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<#name, __A::Error> {
+                        let mut value = <#name as ::core::default::Default>::default();
+                        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+                            match key.as_str() {
+                                "@odata.type" => value.odata_type = rt::json::next_optional(&mut map, key, &mut value.additional)?,
+                                #( #wires => value.#field_names = rt::json::next_optional(&mut map, key, &mut value.additional)?, )*
+                                _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                            }
+                        }
+                        Ok(value)
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+/// The variant's payload type: the struct, boxed if the union closes a cycle through it.
+fn variant_type(v: &ir::UnionVariant, cx: Cx) -> TokenStream {
+    let ty = cx.path(&v.ty);
+    if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+}
+
+/// Wraps a struct value as the variant's payload.
+fn wrap(v: &ir::UnionVariant, value: TokenStream) -> TokenStream {
+    if v.boxed { quote!(::std::boxed::Box::new(#value)) } else { value }
+}
+
+fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> TokenStream {
+    let name = ident(&u.name);
+    let docs = doc(&u.doc);
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let payloads: Vec<_> = u.variants.iter().map(|v| variant_type(v, cx)).collect();
+    let structs_of: Vec<_> = u.variants.iter().map(|v| cx.path(&v.ty)).collect();
+    let variant_docs = u.variants.iter().enumerate().map(|(i, v)| {
+        let text = if i == 0 {
+            format!(" A `{}`, or a derived type this crate does not know.", v.qualified)
+        } else {
+            format!(" A `{}`.", v.qualified)
+        };
+        quote!(#[doc = #text])
+    });
+    let base = &variants[0];
+    let base_struct = &structs_of[0];
+    let base_wrapped = wrap(&u.variants[0], quote!(value));
+    let derived = &variants[1..];
+    let derived_structs = &structs_of[1..];
+    let derived_wrapped = u.variants[1..].iter().map(|v| wrap(v, quote!(value)));
+    let derived_types: Vec<_> = u.variants[1..].iter().map(|v| format!("#{}", v.qualified)).collect();
+    let deserialize = union_deserialize(u, structs, cx);
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #( #variant_docs #variants(#payloads), )*
+        }
+
+        impl #name {
+            /// The value's `@odata.type`, when present.
+            pub fn odata_type(&self) -> ::core::option::Option<&str> {
+                match self {
+                    #( Self::#variants(value) => value.odata_type.as_deref(), )*
+                }
+            }
+        }
+
+        impl ::core::convert::From<#base_struct> for #name {
+            fn from(value: #base_struct) -> Self {
+                Self::#base(#base_wrapped)
+            }
+        }
+
+        #(
+            impl ::core::convert::From<#derived_structs> for #name {
+                /// Wraps the value, setting its `@odata.type` if it has none, so that the service can tell its type.
+                fn from(mut value: #derived_structs) -> Self {
+                    if value.odata_type.is_none() {
+                        value.odata_type = Some(#derived_types.to_owned());
+                    }
+                    Self::#derived(#derived_wrapped)
+                }
+            }
+        )*
+
+        impl rt::serde::Serialize for #name {
+            /// A derived value is written with its `@odata.type` (added if it has none), so that the
+            /// service can tell its type.
+            fn serialize<__S: rt::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    Self::#base(value) => rt::serde::Serialize::serialize(value, serializer),
+                    #(
+                        Self::#derived(value) if value.odata_type.is_none() => {
+                            let mut value = value.clone();
+                            value.odata_type = Some(#derived_types.to_owned());
+                            rt::serde::Serialize::serialize(&value, serializer)
+                        }
+                        Self::#derived(value) => rt::serde::Serialize::serialize(value, serializer),
+                    )*
+                }
+            }
+        }
+
+        #deserialize
+    }
+}
+
+/// Deserializes a polymorphic value in one pass: every property of every variant is read
+/// as it comes (so `@odata.type` may stand anywhere), then the variant named by
+/// `@odata.type` is built and the properties it does not have are kept in `additional`.
+/// Falls back to buffering the value when two variants give one property different types.
+fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> TokenStream {
+    let name = ident(&u.name);
+    let members: Vec<&ir::Struct> = u.variants.iter().filter_map(|v| structs.get(&v.ty).copied()).collect();
+    let mut all: Vec<&ir::Field> = Vec::new();
+    let mut consistent = members.len() == u.variants.len();
+    for f in members.iter().flat_map(|s| &s.fields) {
+        match all.iter().find(|a| a.wire == f.wire) {
+            Some(a) if a.ty != f.ty || a.name != f.name => consistent = false,
+            Some(_) => {}
+            None => all.push(f),
+        }
+    }
+    if !consistent {
+        return union_deserialize_buffered(u, cx);
+    }
+    let expecting = format!("a {} or a derived type", u.variants[0].qualified);
+    let locals: Vec<_> = all.iter().map(|f| format_ident!("p_{}", f.name.trim_end_matches('_'))).collect();
+    let types: Vec<_> = all.iter().map(|f| rust_type(&f.ty, cx)).collect();
+    let wires: Vec<_> = all.iter().map(|f| f.wire.as_str()).collect();
+    let build = |v: &ir::UnionVariant, s: &ir::Struct, ret: TokenStream| {
+        let variant = ident(&v.name);
+        let ty = cx.path(&v.ty);
+        let (mine, others): (Vec<_>, Vec<_>) =
+            all.iter().zip(&locals).partition(|(f, _)| s.fields.iter().any(|x| x.wire == f.wire));
+        let fields = mine.iter().map(|(f, l)| {
+            let field = ident(&f.name);
+            quote!(#field: #l)
+        });
+        let kept = others.iter().map(|(f, l)| {
+            let wire = &f.wire;
+            quote!(rt::json::keep_unknown(&mut additional, #wire, #l).map_err(__A::Error::custom)?;)
+        });
+        let value = wrap(v, quote!(#ty { odata_type, #(#fields,)* additional }));
+        quote! {
+            #(#kept)*
+            #ret Ok(#name::#variant(#value))
+        }
+    };
+    let base = build(&u.variants[0], members[0], quote!());
+    let derived = u.variants[1..].iter().zip(&members[1..]).map(|(v, s)| {
+        let qualified = &v.qualified;
+        let body = build(v, s, quote!(return));
+        quote! {
+            if rt::json::odata_type_is(which, #qualified) {
+                #body
+            }
+        }
+    });
+    quote! {
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: rt::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<#name, __A::Error> {
+                        use rt::serde::de::Error as _;
+                        let mut odata_type: ::core::option::Option<::std::string::String> = None;
+                        let mut additional = rt::json::Map::new();
+                        #( let mut #locals: ::core::option::Option<#types> = None; )*
+                        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+                            match key.as_str() {
+                                "@odata.type" => odata_type = rt::json::next_optional(&mut map, key, &mut additional)?,
+                                #( #wires => #locals = rt::json::next_optional(&mut map, key, &mut additional)?, )*
+                                _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
+                            }
+                        }
+                        let which = odata_type.as_deref().unwrap_or_default();
+                        #(#derived)*
+                        #base
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+/// Deserializes a polymorphic value by buffering it as JSON and choosing the variant by
+/// `@odata.type` (used only when the one-pass form does not apply).
+fn union_deserialize_buffered(u: &ir::Union, cx: Cx) -> TokenStream {
+    let name = ident(&u.name);
+    let build = |v: &ir::UnionVariant| {
+        let variant = ident(&v.name);
+        let ty = cx.path(&v.ty);
+        let value = wrap(v, quote!(value));
+        quote! {
+            rt::serde_json::from_value::<#ty>(value).map(|value| Self::#variant(#value)).map_err(__D::Error::custom)
+        }
+    };
+    let base = build(&u.variants[0]);
+    let derived = u.variants[1..].iter().map(|v| {
+        let qualified = &v.qualified;
+        let body = build(v);
+        quote! {
+            if rt::json::odata_type_is(odata_type, #qualified) {
+                return #body;
+            }
+        }
+    });
+    quote! {
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                use rt::serde::de::Error as _;
+                let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(deserializer)?;
+                let odata_type = value.get("@odata.type").and_then(rt::serde_json::Value::as_str).unwrap_or_default();
+                #(#derived)*
+                #base
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Lower: the selected part of a resolved model into the [`ir`] of one Rust module.
+//!
+//! The passes, each in a module of its own:
+//!
+//! | pass | module | decides |
+//! |---|---|---|
+//! | namespaces | [`modules`] | the Rust module of each CSDL namespace |
+//! | models | [`models`] | enums, structs, polymorphic unions, every field and variant name |
+//! | requests | [`requests`] | request builders, bound operations and their overloads, update bodies, `$select` names, parameters |
+//! | recursion | [`recursion`] | which fields are boxed so that no type contains itself |
+//!
+//! Every identifier is decided by [`crate::names`] in a scope that knows what the generated
+//! code itself uses; names at module level are decided in three phases (CSDL types, then the
+//! polymorphic unions, then the request side's types), each phase unable to take a name an
+//! earlier one holds. Descriptions become rustdoc through [`docs`]. Wire names are kept exactly.
+
+mod docs;
+mod models;
+mod modules;
+mod recursion;
+mod renames;
+mod requests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use docs::doc_lines;
+
+use crate::config::VersionConfig;
+use crate::error::{Error, Result};
+use crate::ir::{self, ItemRef, ModPath};
+use crate::names::{Case, Rank, Scope};
+use crate::resolve::Model;
+use crate::select::Selection;
+
+/// The name of the request builder at the service root.
+pub const ROOT_BUILDER: &str = "GraphRequestBuilder";
+
+/// Lowers one version.
+pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
+    let renames = renames::Renames::new(model, version)?;
+    let modules = modules::plan(model, selection, &renames)?;
+    let mut names = ModuleNames::new(&modules);
+    names.reserve(&[], ROOT_BUILDER);
+    let cx = Context {
+        model,
+        selection,
+        version,
+        renames: &renames,
+        modules: &modules,
+        secrets: version.secrets.iter().cloned().collect(),
+    };
+    let types = models::plan(&cx, &mut names)?;
+    let mut module = ir::Module {
+        name: version.module.clone(),
+        api_version: version.name.clone(),
+        base_url: version.base_url.clone(),
+        runtime: runtime.to_owned(),
+        source: model.file.clone(),
+        namespaces: modules.namespaces(),
+        ..Default::default()
+    };
+    models::lower(&cx, &types, &mut module)?;
+    requests::lower(&cx, &types, &mut names, &mut module)?;
+    recursion::box_cycles(&mut module);
+    renames.check_all_used(model)?;
+    check_secrets(model, &cx.secrets)?;
+    Ok(module)
+}
+
+/// What every pass reads.
+struct Context<'a> {
+    model: &'a Model,
+    selection: &'a Selection,
+    version: &'a VersionConfig,
+    renames: &'a renames::Renames,
+    modules: &'a modules::Modules,
+    /// Configured secrets, `qualified.Type/property`.
+    secrets: BTreeSet<String>,
+}
+
+impl Context<'_> {
+    /// An error about the model as lowered for this version.
+    fn clash(&self, message: impl std::fmt::Display) -> Error {
+        Error::Model {
+            context: format!("{} ({})", self.model.file, self.version.name),
+            message: message.to_string(),
+        }
+    }
+
+    /// An error at a place in the input.
+    fn error_at(&self, pos: crate::csdl::Pos, element: impl std::fmt::Display, message: impl std::fmt::Display) -> Error {
+        Error::Model {
+            context: format!("{}:{pos}: {element}", self.model.file),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// The names taken at module level, per module, phase after phase.
+struct ModuleNames {
+    taken: BTreeMap<ModPath, BTreeSet<String>>,
+}
+
+/// One claim of a module-level name: module, key (unique in the version), plain name, rank.
+struct ItemClaim {
+    module: ModPath,
+    key: String,
+    plain: String,
+    rank: Rank,
+    /// The CSDL name behind the claim, when it is one (for the conventional-spelling rule).
+    wire: Option<String>,
+}
+
+impl ModuleNames {
+    fn new(modules: &modules::Modules) -> Self {
+        let mut taken: BTreeMap<ModPath, BTreeSet<String>> = BTreeMap::new();
+        for ns in modules.namespaces() {
+            taken.entry(ns.module).or_default();
+        }
+        taken.entry(Vec::new()).or_default();
+        ModuleNames { taken }
+    }
+
+    fn reserve(&mut self, module: &[String], name: &str) {
+        self.taken.entry(module.to_vec()).or_default().insert(name.to_owned());
+    }
+
+    /// Decides one phase of claims against what earlier phases took; returns the items by key.
+    fn phase(&mut self, claims: Vec<ItemClaim>) -> std::result::Result<BTreeMap<String, ItemRef>, crate::names::Clash> {
+        let mut scopes: BTreeMap<ModPath, Scope> = BTreeMap::new();
+        for c in &claims {
+            let scope = scopes.entry(c.module.clone()).or_insert_with(|| {
+                let taken = self.taken.get(&c.module).cloned().unwrap_or_default();
+                let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+                Scope::new(Case::Pascal, &taken)
+            });
+            match (&c.wire, c.rank) {
+                (Some(wire), Rank::Csdl) => scope.claim_wire(c.key.clone(), wire),
+                _ => scope.claim(c.key.clone(), c.plain.clone(), c.rank),
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (module, scope) in scopes {
+            for (key, name) in scope.resolve()? {
+                self.taken.entry(module.clone()).or_default().insert(name.clone());
+                out.insert(key, ItemRef { module: module.clone(), name });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every configured secret must name a property of the model.
+fn check_secrets(model: &Model, secrets: &BTreeSet<String>) -> Result<()> {
+    for secret in secrets {
+        let known = secret.split_once('/').is_some_and(|(t, p)| {
+            model
+                .lookup(t)
+                .is_some_and(|id| model.all_properties(id).iter().any(|x| x.name == p))
+        });
+        if !known {
+            return Err(Error::Model {
+                context: format!("secret `{secret}`"),
+                message: format!("{}: no such property", model.file),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! The model side: an enum per enum type, a struct per entity and complex type, and a
+//! polymorphic union per complex type with selected derived types.
+//!
+//! Field order is the base type's fields first, each type's own sorted by wire name; enum
+//! members are in value order; union variants are the base type, then the derived types by
+//! qualified name. None of it depends on the order of the declarations.
+
+use std::collections::BTreeMap;
+
+use super::docs::{doc_or, prose, push_doc};
+use super::{Context, ItemClaim, ModuleNames};
+use crate::csdl::StructuredKind;
+use crate::error::Result;
+use crate::ir::{self, ItemRef, RustType};
+use crate::names::{Case, Rank, Scope};
+use crate::resolve::{Primitive, TypeId, TypeKind, TypeRef};
+
+/// The catch-all variant of every enum, which keeps members this crate does not know.
+pub const CATCH_ALL: &str = "UnknownValue";
+
+/// Fields every model struct (and update body) has beside the properties.
+const STRUCT_RESERVED: &[&str] = &["odata_type", "additional"];
+
+/// The decided names of the model's types.
+pub(super) struct Types {
+    /// Enums and structs.
+    pub names: BTreeMap<TypeId, ItemRef>,
+    /// Polymorphic unions, by base type.
+    pub unions: BTreeMap<TypeId, ItemRef>,
+}
+
+impl Types {
+    /// The Rust type of a reference (a `Vec` for a collection).
+    pub fn rust_type(&self, cx: &Context, r: TypeRef, context: &str) -> Result<RustType> {
+        let t = cx.model.ty(r.id);
+        let single = match &t.kind {
+            TypeKind::Primitive(p) | TypeKind::Definition(p) => primitive(*p),
+            TypeKind::AnyStructured => RustType::Json,
+            TypeKind::Enum(e) => {
+                let name = self.names[&r.id].clone();
+                if e.is_flags { RustType::Flags(name) } else { RustType::Enum(name) }
+            }
+            TypeKind::Structured(_) => match (self.unions.get(&r.id), self.names.get(&r.id)) {
+                (Some(u), _) => RustType::Union(u.clone()),
+                (None, Some(s)) => RustType::Struct(s.clone()),
+                (None, None) => return Err(cx.clash(format!("{context}: uses `{}`, which is not selected", t.qualified))),
+            },
+        };
+        Ok(if r.collection { RustType::Vec(Box::new(single)) } else { single })
+    }
+
+    /// The Rust type of an entity as a whole value (a union if it is polymorphic).
+    pub fn entity(&self, cx: &Context, id: TypeId) -> Result<RustType> {
+        self.rust_type(cx, TypeRef { id, collection: false }, &cx.model.ty(id).qualified)
+    }
+}
+
+/// Decides the names of the selected types (phase 1) and of the unions (phase 2).
+pub(super) fn plan(cx: &Context, names: &mut ModuleNames) -> Result<Types> {
+    let mut claims = Vec::new();
+    for &id in &cx.selection.types {
+        let t = cx.model.ty(id);
+        if !matches!(t.kind, TypeKind::Enum(_) | TypeKind::Structured(_)) {
+            continue;
+        }
+        let (plain, rank) = match cx.renames.get(&t.qualified) {
+            Some(name) => (name.to_owned(), Rank::Configured),
+            None => (String::new(), Rank::Csdl),
+        };
+        claims.push(ItemClaim {
+            module: cx.modules.of(&t.qualified),
+            key: t.qualified.clone(),
+            plain,
+            rank,
+            wire: Some(t.name.clone()),
+        });
+    }
+    let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
+    let mut types = Types {
+        names: BTreeMap::new(),
+        unions: BTreeMap::new(),
+    };
+    for &id in &cx.selection.types {
+        if let Some(item) = decided.get(&cx.model.ty(id).qualified) {
+            types.names.insert(id, item.clone());
+        }
+    }
+    let mut claims = Vec::new();
+    for id in union_bases(cx) {
+        let t = cx.model.ty(id);
+        claims.push(ItemClaim {
+            module: cx.modules.of(&t.qualified),
+            key: format!("any:{}", t.qualified),
+            plain: format!("Any{}", types.names[&id].name),
+            rank: Rank::Derived,
+            wire: None,
+        });
+    }
+    let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
+    for id in union_bases(cx) {
+        types.unions.insert(id, decided[&format!("any:{}", cx.model.ty(id).qualified)].clone());
+    }
+    Ok(types)
+}
+
+/// The selected complex types with selected derived types: they are read as unions.
+fn union_bases(cx: &Context) -> Vec<TypeId> {
+    cx.selection
+        .types
+        .iter()
+        .copied()
+        .filter(|&id| {
+            cx.model.structured(id).is_some_and(|s| s.kind == StructuredKind::Complex)
+                && cx.model.all_derived(id).iter().any(|d| cx.selection.types.contains(d))
+        })
+        .collect()
+}
+
+/// Lowers every selected enum, struct and union into `module`.
+pub(super) fn lower(cx: &Context, types: &Types, module: &mut ir::Module) -> Result<()> {
+    for &id in &cx.selection.types {
+        match &cx.model.ty(id).kind {
+            TypeKind::Enum(_) => module.enums.push(enumeration(cx, types, id)?),
+            TypeKind::Structured(_) => module.structs.push(structure(cx, types, id)?),
+            _ => {}
+        }
+    }
+    for (&id, item) in &types.unions {
+        module.unions.push(union(cx, types, id, item)?);
+    }
+    module.unions.sort_by(|a, b| (&a.module, &a.name).cmp(&(&b.module, &b.name)));
+    Ok(())
+}
+
+fn enumeration(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Enum> {
+    let t = cx.model.ty(id);
+    let TypeKind::Enum(e) = &t.kind else { unreachable!("selected as an enum") };
+    let mut members: Vec<_> = e.members.iter().collect();
+    members.sort_by(|a, b| (a.value, &a.name).cmp(&(b.value, &b.name)));
+    let mut scope = Scope::new(Case::Pascal, &[CATCH_ALL]);
+    for m in &members {
+        match cx.renames.get(&format!("{}/{}", t.qualified, m.name)) {
+            Some(name) => scope.claim(m.name.clone(), name, Rank::Configured),
+            None => scope.claim_wire(m.name.clone(), &m.name),
+        }
+    }
+    let names = scope
+        .resolve()
+        .map_err(|e| cx.error_at(t.pos, format!("EnumType {}", t.qualified), e.message))?;
+    let variants = members
+        .iter()
+        .map(|m| ir::Variant {
+            doc: doc_or(m.description.as_deref(), || format!("The member `{}` (value {}).", m.name, m.value)),
+            name: names[&m.name].clone(),
+            wire: m.name.clone(),
+        })
+        .collect();
+    let mut doc = doc_or(t.description.as_deref(), || format!("The enum type `{}`.", t.qualified));
+    if e.is_flags {
+        push_doc(
+            &mut doc,
+            "A flags enum: a property of this type holds a set of members, written on the wire as one \
+             comma-separated string.",
+        );
+    }
+    push_doc(
+        &mut doc,
+        &format!(
+            "Forward compatible: a member this crate does not know is read as `{CATCH_ALL}` with its text, and \
+             written back unchanged. CSDL: `{}`.",
+            t.qualified
+        ),
+    );
+    let item = &types.names[&id];
+    Ok(ir::Enum {
+        module: item.module.clone(),
+        name: item.name.clone(),
+        qualified: t.qualified.clone(),
+        doc,
+        flags: e.is_flags,
+        variants,
+        catch_all: CATCH_ALL.to_owned(),
+    })
+}
+
+/// The fields of a structured type (inherited first; each type's own by wire name), named in
+/// one scope. Stream properties are left out (they are not part of the JSON).
+pub(super) fn fields(cx: &Context, types: &Types, id: TypeId) -> Result<Vec<ir::Field>> {
+    let t = cx.model.ty(id);
+    let mut props = Vec::new();
+    for owner in cx.model.chain(id) {
+        let Some(s) = cx.model.structured(owner) else { continue };
+        let mut own: Vec<_> = s.properties.iter().collect();
+        own.sort_by(|a, b| a.name.cmp(&b.name));
+        props.extend(own.into_iter().map(|p| (owner, p)));
+    }
+    props.retain(|(_, p)| cx.model.ty(p.ty.id).kind != TypeKind::Primitive(Primitive::Stream));
+    let mut scope = Scope::new(Case::Snake, STRUCT_RESERVED);
+    for (owner, p) in &props {
+        let owner_name = &cx.model.ty(*owner).qualified;
+        let renamed = cx
+            .renames
+            .get(&format!("{}/{}", t.qualified, p.name))
+            .or_else(|| cx.renames.get(&format!("{owner_name}/{}", p.name)));
+        match renamed {
+            Some(name) => scope.claim(p.name.clone(), name, Rank::Configured),
+            None => scope.claim_wire(p.name.clone(), &p.name),
+        }
+    }
+    let names = scope
+        .resolve()
+        .map_err(|e| cx.error_at(t.pos, format!("type {}", t.qualified), e.message))?;
+    let mut fields = Vec::with_capacity(props.len());
+    for (owner, p) in props {
+        let owner_name = &cx.model.ty(owner).qualified;
+        let context = format!("{}:{}: property {}/{}", cx.model.file, p.pos, t.qualified, p.name);
+        fields.push(ir::Field {
+            doc: doc_or(p.description.as_deref(), || format!("The `{}` property.", p.name)),
+            ty: types.rust_type(cx, p.ty, &context)?,
+            wire: p.name.clone(),
+            name: names[&p.name].clone(),
+            nullable: p.nullable,
+            secret: cx.secrets.contains(&format!("{owner_name}/{}", p.name))
+                || cx.secrets.contains(&format!("{}/{}", t.qualified, p.name)),
+            csdl_type: cx.model.ty(p.ty.id).qualified.clone(),
+        });
+    }
+    Ok(fields)
+}
+
+fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
+    let t = cx.model.ty(id);
+    let Some(s) = cx.model.structured(id) else { unreachable!("selected as structured") };
+    let kind = match s.kind {
+        StructuredKind::Entity => "entity type",
+        StructuredKind::Complex => "complex type",
+    };
+    let mut doc = doc_or(t.description.as_deref(), || format!("The {kind} `{}`.", t.qualified));
+    let mut facts = format!("CSDL: `{}`, {}", t.qualified, kind);
+    if let Some(base) = s.base {
+        facts.push_str(&format!(" derived from `{}`", cx.model.ty(base).qualified));
+    }
+    if s.is_abstract {
+        facts.push_str(" (abstract)");
+    }
+    facts.push_str(
+        ". Every property is optional when read; unknown properties and instance annotations are kept in \
+         `additional` and written back.",
+    );
+    push_doc(&mut doc, &facts);
+    let item = &types.names[&id];
+    Ok(ir::Struct {
+        module: item.module.clone(),
+        name: item.name.clone(),
+        csdl_name: t.name.clone(),
+        base: s.base.map(|b| cx.model.ty(b).qualified.clone()),
+        qualified: t.qualified.clone(),
+        doc,
+        fields: fields(cx, types, id)?,
+    })
+}
+
+fn union(cx: &Context, types: &Types, base: TypeId, item: &ItemRef) -> Result<ir::Union> {
+    let t = cx.model.ty(base);
+    let members: Vec<TypeId> = std::iter::once(base)
+        .chain(cx.model.all_derived(base).into_iter().filter(|d| cx.selection.types.contains(d)))
+        .collect();
+    let mut scope = Scope::new(Case::Pascal, &[]);
+    for &m in &members {
+        let q = &cx.model.ty(m).qualified;
+        // The variant is named after the struct; a struct of another module with the same name
+        // is a derived claim, so the base module's types keep their plain names.
+        let rank = if types.names[&m].module == item.module { Rank::Csdl } else { Rank::Derived };
+        scope.claim(q.clone(), types.names[&m].name.clone(), rank);
+    }
+    let names = scope
+        .resolve()
+        .map_err(|e| cx.error_at(t.pos, format!("type {}", t.qualified), e.message))?;
+    let variants = members
+        .iter()
+        .map(|&m| {
+            let q = cx.model.ty(m).qualified.clone();
+            ir::UnionVariant {
+                name: names[&q].clone(),
+                ty: types.names[&m].clone(),
+                qualified: q,
+                boxed: false,
+            }
+        })
+        .collect();
+    let mut doc = prose(&format!("A `{}` or a type derived from it, told apart by `@odata.type`.", t.qualified));
+    push_doc(
+        &mut doc,
+        "The type annotation is matched with or without its leading `#` and ignoring case. A value \
+         without one, or of a derived type this crate does not know, is read as the declared type and \
+         keeps all of its properties.",
+    );
+    Ok(ir::Union {
+        module: item.module.clone(),
+        name: item.name.clone(),
+        doc,
+        variants,
+    })
+}
+
+/// The Rust type of an EDM primitive.
+pub(super) fn primitive(p: Primitive) -> RustType {
+    match p {
+        Primitive::String
+        | Primitive::Guid
+        | Primitive::Binary
+        | Primitive::Date
+        | Primitive::Duration
+        | Primitive::TimeOfDay
+        | Primitive::Stream => RustType::String,
+        Primitive::Boolean => RustType::Bool,
+        Primitive::Byte => RustType::U8,
+        Primitive::SByte => RustType::I8,
+        Primitive::Int16 => RustType::I16,
+        Primitive::Int32 => RustType::I32,
+        Primitive::Int64 => RustType::I64,
+        Primitive::Single => RustType::F32,
+        Primitive::Double | Primitive::Decimal => RustType::F64,
+        Primitive::DateTimeOffset => RustType::DateTimeOffset,
+        Primitive::Untyped => RustType::Json,
+    }
+}
