@@ -375,6 +375,9 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
             #ret Ok(#name::#variant(#value))
         }
     };
+    // `A::Error::custom` is needed only when some variant keeps another's property as unknown.
+    let keeps = members.iter().any(|s| all.iter().any(|f| !s.fields.iter().any(|x| x.wire == f.wire)));
+    let use_error = if keeps { quote!(use rt::serde::de::Error as _;) } else { quote!() };
     let base = build(&u.variants[0], members[0], quote!());
     let derived = u.variants[1..].iter().zip(&members[1..]).map(|(v, s)| {
         let qualified = &v.qualified;
@@ -397,7 +400,7 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
                     }
 
                     fn visit_map<__A: rt::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<#name, __A::Error> {
-                        use rt::serde::de::Error as _;
+                        #use_error
                         let mut odata_type: ::core::option::Option<::std::string::String> = None;
                         let mut additional = rt::json::Map::new();
                         #( let mut #locals: ::core::option::Option<#types> = None; )*
@@ -426,9 +429,13 @@ fn union_deserialize_buffered(u: &ir::Union, cx: Cx) -> TokenStream {
     let build = |v: &ir::UnionVariant| {
         let variant = ident(&v.name);
         let ty = cx.path(&v.ty);
-        let value = wrap(v, quote!(value));
+        let wrapped = if v.boxed {
+            quote!(|value| Self::#variant(::std::boxed::Box::new(value)))
+        } else {
+            quote!(Self::#variant)
+        };
         quote! {
-            rt::serde_json::from_value::<#ty>(value).map(|value| Self::#variant(#value)).map_err(__D::Error::custom)
+            rt::serde_json::from_value::<#ty>(value).map(#wrapped).map_err(__D::Error::custom)
         }
     };
     let base = build(&u.variants[0]);
