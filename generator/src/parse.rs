@@ -18,6 +18,24 @@
 //! still parse. Comments, processing instructions, the XML declaration and whitespace
 //! between elements are ignored.
 //!
+//! # Names
+//!
+//! The names that become Rust names are checked as they are read, so that a bad one is
+//! reported where it is written rather than failing later:
+//!
+//! - the `Name` of `EntityType`, `ComplexType`, `EnumType`, `TypeDefinition`, `Action`,
+//!   `Function`, `Term`, `EntityContainer`, `NavigationProperty`, `Member`,
+//!   `Parameter`, `EntitySet`, `Singleton`, `ActionImport` and `FunctionImport`, and
+//!   the `Alias` of `Schema` and `edmx:Include`, must be a CSDL `SimpleIdentifier`: a
+//!   letter (Unicode general category L or Nl) or `_`, then letters, digits (Nd),
+//!   combining marks (Mn, Mc), connector punctuation (Pc) or format characters (Cf), at
+//!   most 128 characters;
+//! - the `Name` of `Property` likewise, except that `-` may follow the first character:
+//!   Microsoft's published v1.0 CSDL names two properties `request-id` and
+//!   `client-request-id`;
+//! - the `Namespace` of `Schema` and `edmx:Include` must be simple identifiers joined by
+//!   dots, at most 511 characters.
+//!
 //! Positions are 1-based; columns count characters, not bytes. They are computed from
 //! the byte offsets quick-xml reports with a running counter, so the whole input is
 //! scanned for line breaks only once.
@@ -51,9 +69,10 @@ use crate::error::{Error, Location, Result};
 ///   text or a second element outside the root element.
 /// - [`Error::Csdl`] when the XML is well formed but is not CSDL the model can hold: the
 ///   root element is not `edmx:Edmx`, a required attribute is missing (`Name` on a
-///   named element, `Type` on `Property`, `Parameter`, `ReturnType`, …), or an
-///   attribute or annotation value does not parse (a boolean other than
-///   `true`/`false`/`1`/`0`, a non-integer `Member Value`, …).
+///   named element, `Type` on `Property`, `Parameter`, `ReturnType`, …), a name is not
+///   a CSDL identifier (see the module documentation), or an attribute or annotation
+///   value does not parse (a boolean other than `true`/`false`/`1`/`0`, a non-integer
+///   `Member Value`, …).
 ///
 /// Every error carries the file and the line and column of the element concerned (the
 /// `<` of its start tag); a malformed attribute is reported at the attribute, other XML
@@ -162,8 +181,8 @@ fn parse_include<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Include> {
         }
     }
     let include = Include {
-        namespace: cur.required(tag, "Namespace", namespace)?,
-        alias,
+        namespace: cur.namespace(tag, namespace)?,
+        alias: cur.alias(tag, alias)?,
         pos: tag.pos,
     };
     cur.skip(tag)?;
@@ -198,8 +217,8 @@ fn parse_schema<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Schema> {
         }
     }
     let mut schema = Schema {
-        namespace: cur.required(tag, "Namespace", namespace)?,
-        alias,
+        namespace: cur.namespace(tag, namespace)?,
+        alias: cur.alias(tag, alias)?,
         pos: tag.pos,
         ..Schema::default()
     };
@@ -261,7 +280,7 @@ fn parse_structured_type<'a>(
             _ => {}
         }
     }
-    ty.name = cur.required(tag, "Name", name)?;
+    ty.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Key" => parse_key(cur, &child, &mut ty.key)?,
@@ -316,7 +335,7 @@ fn parse_property<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Property> {
             _ => {}
         }
     }
-    property.name = cur.required(tag, "Name", name)?;
+    property.name = cur.property_name(tag, name)?;
     property.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut property.annotations)?;
     Ok(property)
@@ -345,7 +364,7 @@ fn parse_navigation_property<'a>(
             _ => {}
         }
     }
-    property.name = cur.required(tag, "Name", name)?;
+    property.name = cur.identifier(tag, "Name", name)?;
     property.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut property.annotations)?;
     Ok(property)
@@ -367,7 +386,7 @@ fn parse_enum_type<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<EnumType> 
             _ => {}
         }
     }
-    ty.name = cur.required(tag, "Name", name)?;
+    ty.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Member" => ty.members.push(parse_member(cur, &child)?),
@@ -393,7 +412,7 @@ fn parse_member<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Member> {
             _ => {}
         }
     }
-    member.name = cur.required(tag, "Name", name)?;
+    member.name = cur.identifier(tag, "Name", name)?;
     parse_inline_annotations(cur, tag, &mut member.annotations)?;
     Ok(member)
 }
@@ -411,7 +430,7 @@ fn parse_type_definition<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Type
         }
     }
     let mut definition = TypeDefinition {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         underlying_type: cur.required(tag, "UnderlyingType", underlying_type)?,
         annotations: Vec::new(),
         pos: tag.pos,
@@ -442,7 +461,7 @@ fn parse_operation<'a>(
             _ => {}
         }
     }
-    operation.name = cur.required(tag, "Name", name)?;
+    operation.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Parameter" => operation.parameters.push(parse_parameter(cur, &child)?),
@@ -472,7 +491,7 @@ fn parse_parameter<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Parameter>
             _ => {}
         }
     }
-    parameter.name = cur.required(tag, "Name", name)?;
+    parameter.name = cur.identifier(tag, "Name", name)?;
     parameter.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut parameter.annotations)?;
     Ok(parameter)
@@ -515,7 +534,7 @@ fn parse_term<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Term> {
         }
     }
     let term = Term {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         type_name: cur.required(tag, "Type", type_name)?,
         applies_to,
         pos: tag.pos,
@@ -534,7 +553,7 @@ fn parse_entity_container<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Ent
         }
     }
     let mut container = EntityContainer {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         pos: tag.pos,
         ..EntityContainer::default()
     };
@@ -567,7 +586,7 @@ fn parse_entity_set<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<EntitySet
         }
     }
     let mut set = EntitySet {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         entity_type: cur.required(tag, "EntityType", entity_type)?,
         pos: tag.pos,
         ..EntitySet::default()
@@ -589,7 +608,7 @@ fn parse_singleton<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Singleton>
         }
     }
     let mut singleton = Singleton {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         type_name: cur.required(tag, "Type", type_name)?,
         pos: tag.pos,
         ..Singleton::default()
@@ -666,7 +685,7 @@ fn parse_operation_import<'a>(
         }
     }
     let import = OperationImport {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         operation: cur.required(tag, operation_attribute, operation)?,
         entity_set,
         pos: tag.pos,
@@ -1055,6 +1074,71 @@ impl<'a> Cursor<'a> {
         value.ok_or_else(|| self.csdl_error(tag, format!("missing required attribute `{key}`")))
     }
 
+    /// The value of the required attribute `key` of `tag`, which names the element: a
+    /// CSDL simple identifier (see [`simple_identifier_fault`]).
+    fn identifier(&self, tag: &Tag<'a>, key: &str, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, key, value)?;
+        match simple_identifier_fault(&value) {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, key, &value, "simple identifier", &fault)),
+        }
+    }
+
+    /// The required `Name` of a `Property`: a simple identifier, except that `-` may
+    /// appear after the first character, as in Microsoft's published v1.0 CSDL
+    /// (`InnerError/request-id`). Such names are wire names; Rust names are derived
+    /// from them later.
+    fn property_name(&self, tag: &Tag<'a>, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, "Name", value)?;
+        match identifier_fault(&value, &['-']) {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, "Name", &value, "property name", &fault)),
+        }
+    }
+
+    /// The required `Namespace` of `tag`: simple identifiers joined by dots, at most
+    /// [`MAX_NAMESPACE_CHARS`] characters.
+    fn namespace(&self, tag: &Tag<'a>, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, "Namespace", value)?;
+        let fault = if value.chars().nth(MAX_NAMESPACE_CHARS).is_some() {
+            Some(format!(
+                "it is longer than {MAX_NAMESPACE_CHARS} characters"
+            ))
+        } else {
+            value.split('.').find_map(|part| {
+                simple_identifier_fault(part).map(|fault| {
+                    if part.is_empty() {
+                        "it has an empty part between dots".to_owned()
+                    } else {
+                        format!("in `{}`, {fault}", excerpt(part))
+                    }
+                })
+            })
+        };
+        match fault {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, "Namespace", &value, "namespace", &fault)),
+        }
+    }
+
+    /// The optional `Alias` of `tag`: a simple identifier.
+    fn alias(&self, tag: &Tag<'a>, value: Option<String>) -> Result<Option<String>> {
+        value
+            .map(|value| self.identifier(tag, "Alias", Some(value)))
+            .transpose()
+    }
+
+    /// The error for a name `value` of attribute `key` that is not a valid `what`.
+    fn name_error(&self, tag: &Tag<'a>, key: &str, value: &str, what: &str, fault: &str) -> Error {
+        self.csdl_error(
+            tag,
+            format!(
+                "attribute `{key}`: `{}` is not a valid CSDL {what}: {fault}",
+                excerpt(value)
+            ),
+        )
+    }
+
     /// An `xs:boolean` value: `true`, `false`, `1` or `0`. `what` names the attribute.
     fn boolean(&self, tag: &Tag<'a>, what: &str, value: &str) -> Result<bool> {
         match value.trim_matches(is_xml_space) {
@@ -1131,6 +1215,96 @@ fn describe(what: &str) -> String {
         "the content".to_owned()
     } else {
         format!("attribute `{what}`")
+    }
+}
+
+/// The most characters of a CSDL simple identifier.
+const MAX_IDENTIFIER_CHARS: usize = 128;
+
+/// The most characters of a CSDL namespace.
+const MAX_NAMESPACE_CHARS: usize = 511;
+
+/// Why `name` is not a CSDL `SimpleIdentifier`, or `None` if it is one: a letter
+/// (general category L or Nl) or `_`, then letters, digits (Nd), combining marks (Mn,
+/// Mc), connector punctuation (Pc, which includes `_`) or format characters (Cf); at
+/// most [`MAX_IDENTIFIER_CHARS`] characters.
+fn simple_identifier_fault(name: &str) -> Option<String> {
+    identifier_fault(name, &[])
+}
+
+/// [`simple_identifier_fault`] that also allows the characters of `extra` after the
+/// first character.
+fn identifier_fault(name: &str, extra: &[char]) -> Option<String> {
+    use unicode_general_category::GeneralCategory as Gc;
+    use unicode_general_category::get_general_category;
+
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Some("it is empty".to_owned());
+    };
+    let category = get_general_category(first);
+    let is_letter = matches!(
+        category,
+        Gc::UppercaseLetter
+            | Gc::LowercaseLetter
+            | Gc::TitlecaseLetter
+            | Gc::ModifierLetter
+            | Gc::OtherLetter
+            | Gc::LetterNumber
+    );
+    if !(is_letter || first == '_') {
+        return Some(format!(
+            "it must start with a letter or `_`, not {}",
+            describe_char(first)
+        ));
+    }
+    for c in chars.by_ref().take(MAX_IDENTIFIER_CHARS - 1) {
+        let allowed = c.is_ascii_alphanumeric()
+            || c == '_'
+            || extra.contains(&c)
+            || matches!(
+                get_general_category(c),
+                Gc::UppercaseLetter
+                    | Gc::LowercaseLetter
+                    | Gc::TitlecaseLetter
+                    | Gc::ModifierLetter
+                    | Gc::OtherLetter
+                    | Gc::LetterNumber
+                    | Gc::DecimalNumber
+                    | Gc::NonspacingMark
+                    | Gc::SpacingMark
+                    | Gc::ConnectorPunctuation
+                    | Gc::Format
+            );
+        if !allowed {
+            return Some(format!("{} may not appear in it", describe_char(c)));
+        }
+    }
+    if chars.next().is_some() {
+        return Some(format!(
+            "it is longer than {MAX_IDENTIFIER_CHARS} characters"
+        ));
+    }
+    None
+}
+
+/// A character for a message: `` `²` (U+00B2, category No) ``.
+fn describe_char(c: char) -> String {
+    let category = unicode_general_category::get_general_category(c).abbreviation();
+    let code = u32::from(c);
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{code:04X} (category {category})")
+    } else {
+        format!("`{c}` (U+{code:04X}, category {category})")
+    }
+}
+
+/// `text` for a message: whole if short, else its first characters and `…`.
+fn excerpt(text: &str) -> Cow<'_, str> {
+    const MAX: usize = 64;
+    match text.char_indices().nth(MAX) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", text.get(..end).unwrap_or_default())),
     }
 }
 
@@ -2162,6 +2336,223 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "file.xml:7:30: <Bool>: the content must be `true` or `false`, not `yes`"
+        );
+    }
+
+    #[test]
+    fn names_must_be_csdl_simple_identifiers() {
+        let error = parse_err(&doc(
+            "      <ComplexType Name=\"c\">\n        <Property Name=\"x\u{b2}\" Type=\"Edm.Int32\" />\n      </ComplexType>\n",
+        ));
+        let Error::Csdl {
+            location,
+            element,
+            message,
+        } = &error
+        else {
+            panic!("expected a CSDL error: {error:?}");
+        };
+        assert_eq!(location, &Location::new("file.xml", pos(6, 9)));
+        assert_eq!(element, "Property");
+        assert_eq!(
+            message,
+            "attribute `Name`: `x\u{b2}` is not a valid CSDL property name: `\u{b2}` (U+00B2, category No) may not appear in it"
+        );
+
+        // Microsoft's published v1.0 CSDL has properties named `request-id`: a property
+        // name may hold `-`, but not start with it; other names may not hold it.
+        let schema = parse_schema(
+            "      <ComplexType Name=\"InnerError\"><Property Name=\"client-request-id\" Type=\"Edm.String\" /></ComplexType>\n",
+        );
+        assert_eq!(
+            schema.complex_types[0].properties[0].name,
+            "client-request-id"
+        );
+        let error = parse_err(&doc(
+            "      <ComplexType Name=\"c\"><Property Name=\"-id\" Type=\"Edm.String\" /></ComplexType>\n",
+        ));
+        assert_eq!(
+            error.to_string(),
+            "file.xml:5:29: <Property>: attribute `Name`: `-id` is not a valid CSDL property name: it must start with a letter or `_`, not `-` (U+002D, category Pd)"
+        );
+
+        // Every named element is checked, at its own position.
+        for (body, expected) in [
+            (
+                "<EntityType Name=\"1a\" />",
+                "5:7: <EntityType>: attribute `Name`: `1a` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `1` (U+0031, category Nd)",
+            ),
+            (
+                "<ComplexType Name=\"\" />",
+                "5:7: <ComplexType>: attribute `Name`: `` is not a valid CSDL simple identifier: it is empty",
+            ),
+            (
+                "<EnumType Name=\"e\"><Member Name=\"a-b\" /></EnumType>",
+                "5:26: <Member>: attribute `Name`: `a-b` is not a valid CSDL simple identifier: `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "<TypeDefinition Name=\"a.b\" UnderlyingType=\"Edm.String\" />",
+                "5:7: <TypeDefinition>: attribute `Name`: `a.b` is not a valid CSDL simple identifier: `.` (U+002E, category Po) may not appear in it",
+            ),
+            (
+                "<Action Name=\"a b\" />",
+                "5:7: <Action>: attribute `Name`: `a b` is not a valid CSDL simple identifier: U+0020 (category Zs) may not appear in it",
+            ),
+            (
+                "<Function Name=\"f\"><Parameter Name=\"$p\" Type=\"Edm.String\" /></Function>",
+                "5:26: <Parameter>: attribute `Name`: `$p` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `$` (U+0024, category Sc)",
+            ),
+            (
+                "<Term Name=\"t!\" Type=\"Edm.String\" />",
+                "5:7: <Term>: attribute `Name`: `t!` is not a valid CSDL simple identifier: `!` (U+0021, category Po) may not appear in it",
+            ),
+            (
+                "<EntityType Name=\"e\"><NavigationProperty Name=\"n/m\" Type=\"ex.e\" /></EntityType>",
+                "5:28: <NavigationProperty>: attribute `Name`: `n/m` is not a valid CSDL simple identifier: `/` (U+002F, category Po) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c&#10;\" />",
+                "5:7: <EntityContainer>: attribute `Name`: `c\n` is not a valid CSDL simple identifier: U+000A (category Cc) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><EntitySet Name=\"s:t\" EntityType=\"ex.e\" /></EntityContainer>",
+                "5:33: <EntitySet>: attribute `Name`: `s:t` is not a valid CSDL simple identifier: `:` (U+003A, category Po) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><Singleton Name=\"\u{2160}\u{2d}\" Type=\"ex.e\" /></EntityContainer>",
+                "5:33: <Singleton>: attribute `Name`: `\u{2160}-` is not a valid CSDL simple identifier: `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><ActionImport Name=\"a+\" Action=\"ex.a\" /></EntityContainer>",
+                "5:33: <ActionImport>: attribute `Name`: `a+` is not a valid CSDL simple identifier: `+` (U+002B, category Sm) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><FunctionImport Name=\"\u{1f600}\" Function=\"ex.f\" /></EntityContainer>",
+                "5:33: <FunctionImport>: attribute `Name`: `\u{1f600}` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `\u{1f600}` (U+1F600, category So)",
+            ),
+        ] {
+            let error = parse_err(&doc(&format!("      {body}\n")));
+            assert_eq!(error.to_string(), format!("file.xml:{expected}"), "{body}");
+        }
+
+        // At most 128 characters (not bytes).
+        let name = "\u{e9}".repeat(128);
+        let schema = parse_schema(&format!("      <ComplexType Name=\"{name}\" />\n"));
+        assert_eq!(schema.complex_types[0].name, name);
+        let error = parse_err(&doc(&format!("      <ComplexType Name=\"{name}x\" />\n")));
+        assert!(
+            error.to_string().ends_with(
+                "is not a valid CSDL simple identifier: it is longer than 128 characters"
+            ),
+            "{error}"
+        );
+        // Long names are cut short in the message.
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("`{}\u{2026}`", "\u{e9}".repeat(64))),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn simple_identifiers_follow_the_unicode_categories() {
+        for name in [
+            "a",
+            "_",
+            "_1",
+            "A\u{300}",
+            "\u{2160}x",
+            "\u{e9}t\u{e9}",
+            "a\u{203f}b",
+            "a\u{200d}b",
+            "\u{65e5}\u{672c}",
+            "x\u{663}",
+            "a\u{903}",
+        ] {
+            assert_eq!(simple_identifier_fault(name), None, "{name}");
+        }
+        for name in [
+            "",
+            "1",
+            "\u{300}a",
+            "a\u{b2}",
+            "a b",
+            "a.b",
+            "-",
+            "a\u{2028}",
+            "\u{200d}a",
+        ] {
+            assert!(simple_identifier_fault(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn namespaces_and_aliases_are_checked() {
+        let schema = |attributes: &str| {
+            format!(
+                "<edmx:Edmx Version=\"4.0\"><edmx:DataServices>\n<Schema {attributes} /></edmx:DataServices></edmx:Edmx>"
+            )
+        };
+        let document = parse(&schema(
+            "Namespace=\"microsoft.graph.callRecords\" Alias=\"cr\"",
+        ));
+        assert_eq!(document.schemas[0].namespace, "microsoft.graph.callRecords");
+        for (attributes, expected) in [
+            (
+                "Namespace=\"a..b\"",
+                "attribute `Namespace`: `a..b` is not a valid CSDL namespace: it has an empty part between dots",
+            ),
+            (
+                "Namespace=\"a.\"",
+                "attribute `Namespace`: `a.` is not a valid CSDL namespace: it has an empty part between dots",
+            ),
+            (
+                "Namespace=\"a.2b\"",
+                "attribute `Namespace`: `a.2b` is not a valid CSDL namespace: in `2b`, it must start with a letter or `_`, not `2` (U+0032, category Nd)",
+            ),
+            (
+                "Namespace=\"a-b.c\"",
+                "attribute `Namespace`: `a-b.c` is not a valid CSDL namespace: in `a-b`, `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "Namespace=\"n\" Alias=\"a.b\"",
+                "attribute `Alias`: `a.b` is not a valid CSDL simple identifier: `.` (U+002E, category Po) may not appear in it",
+            ),
+            (
+                "Namespace=\"n\" Alias=\"\"",
+                "attribute `Alias`: `` is not a valid CSDL simple identifier: it is empty",
+            ),
+        ] {
+            let error = parse_err(&schema(attributes));
+            assert_eq!(
+                error.to_string(),
+                format!("file.xml:2:1: <Schema>: {expected}"),
+                "{attributes}"
+            );
+        }
+        // 511 characters at most.
+        let long = ["n"; 256].join(".");
+        assert_eq!(long.len(), 511);
+        assert_eq!(
+            parse(&schema(&format!("Namespace=\"{long}\""))).schemas[0].namespace,
+            long
+        );
+        let error = parse_err(&schema(&format!("Namespace=\"{long}n\"")));
+        assert!(
+            error
+                .to_string()
+                .ends_with("is not a valid CSDL namespace: it is longer than 511 characters"),
+            "{error}"
+        );
+
+        // The namespaces and aliases of references too.
+        let error = parse_err(
+            "<edmx:Edmx Version=\"4.0\">\n  <edmx:Reference Uri=\"u\"><edmx:Include Namespace=\"Org.OData.Core.V1\" Alias=\"Co re\" /></edmx:Reference></edmx:Edmx>",
+        );
+        assert_eq!(
+            error.to_string(),
+            "file.xml:2:27: <edmx:Include>: attribute `Alias`: `Co re` is not a valid CSDL simple identifier: U+0020 (category Zs) may not appear in it"
         );
     }
 

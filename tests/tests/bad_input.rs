@@ -89,6 +89,30 @@ fn unknown_root_and_missing_attribute() {
 }
 
 #[test]
+fn name_that_is_not_a_csdl_identifier() {
+    // `²` is a digit to `char::is_alphanumeric` but of category No, which CSDL does not
+    // allow in a name (and Rust not in an identifier).
+    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"x\u{b2}\" Type=\"Edm.Int32\" />\n</ComplexType>");
+    let error = generate_error("bad-name", &csdl);
+    assert!(
+        error.ends_with(
+            "input.xml:5:3: <Property>: attribute `Name`: `x\u{b2}` is not a valid CSDL property name: \
+             `\u{b2}` (U+00B2, category No) may not appear in it"
+        ),
+        "{error}"
+    );
+    let csdl = schema("<ComplexType Name=\"thing\" />\n<EnumType Name=\"e\"><Member Name=\"1st\" /></EnumType>");
+    let error = generate_error("bad-member", &csdl);
+    assert!(
+        error.ends_with(
+            "input.xml:5:20: <Member>: attribute `Name`: `1st` is not a valid CSDL simple identifier: \
+             it must start with a letter or `_`, not `1` (U+0031, category Nd)"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
 fn hostile_input_does_not_panic() {
     for (i, csdl) in [
         String::new(),
