@@ -206,6 +206,25 @@ fn utf16_with_a_byte_order_mark_generates_what_utf8_does() {
 }
 
 #[test]
+fn declaring_a_type_twice_or_a_built_in_type() {
+    let error = generate_error("twice", &schema("<ComplexType Name=\"thing\" />\n<EnumType Name=\"thing\" />"));
+    assert!(error.ends_with("input.xml:4:1: ComplexType sample.ns.thing: declared twice (first at line 5:1)"), "{error}");
+
+    let csdl = schema("<ComplexType Name=\"thing\" />").replace(
+        "</edmx:DataServices>",
+        "<Schema Namespace=\"Edm\">\n  <ComplexType Name=\"String\" />\n</Schema>\n</edmx:DataServices>",
+    );
+    let error = generate_error("built-in", &csdl);
+    assert!(
+        error.ends_with(
+            "input.xml:7:3: ComplexType Edm.String: `Edm.String` is a built-in type and cannot be declared \
+             (the `Edm` namespace is reserved)"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
 fn hostile_input_does_not_panic() {
     for (i, csdl) in [
         String::new(),
