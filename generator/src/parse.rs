@@ -1624,6 +1624,14 @@ fn first_non_xml_char(text: &str) -> Option<(usize, char)> {
 /// Why `name` is not an XML `Name` (letters, digits and a few marks; see the XML 1.0
 /// fifth edition, production 5), or `None` if it is one. Prefixed names qualify.
 fn xml_name_fault(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let is_ascii_name = matches!(bytes.first(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'_' | b':'))
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'));
+    if is_ascii_name {
+        return None;
+    }
     fn is_start(c: char) -> bool {
         matches!(c,
             ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
@@ -1744,7 +1752,8 @@ impl<'t> Iterator for Attrs<'t> {
         }
         if let Cow::Borrowed(raw) = attr.value {
             let start = self.offset_of(raw);
-            if let Some(at) = raw.find('<') {
+            let closer_look = needs_a_closer_look(raw);
+            if let Some(at) = closer_look.then(|| raw.find('<')).flatten() {
                 return Some(Err(AttrFault {
                     offset: start.saturating_add(at),
                     message: format!("`<` is not allowed in attribute `{name}` (write `&lt;`)"),
@@ -1763,7 +1772,7 @@ impl<'t> Iterator for Attrs<'t> {
                     message: format!("white space must follow attribute `{name}`"),
                 }));
             }
-            if !needs_normalizing(raw) {
+            if !closer_look {
                 // Nothing to replace: skip quick-xml's normalization pass.
                 return Some(Ok((name, Cow::Borrowed(raw))));
             }
@@ -1792,12 +1801,14 @@ impl<'t> Iterator for Attrs<'t> {
     }
 }
 
-/// Whether attribute normalization could change `raw`: it holds a reference (`&`) or
-/// a tab, line feed or carriage return (other control characters, invalid in XML, are
-/// left to quick-xml too). Written without early exit so that it vectorizes.
-fn needs_normalizing(raw: &str) -> bool {
-    raw.bytes()
-        .fold(false, |found, b| found | (b < 0x0E) | (b == b'&'))
+/// Whether the raw attribute value `raw` needs a closer look: it holds a `<` (an
+/// error), or something normalization could change: a reference (`&`) or a tab, line
+/// feed or carriage return (other control characters are refused before parsing).
+/// Written without early exit so that it vectorizes.
+fn needs_a_closer_look(raw: &str) -> bool {
+    raw.bytes().fold(false, |found, b| {
+        found | (b < 0x0E) | (b == b'&') | (b == b'<')
+    })
 }
 
 /// An [`AttrFault`] for a syntax error quick-xml found in an attribute list.
