@@ -3394,5 +3394,27 @@ mod tests {
             }
         }
         assert!(parse_document("file.xml", &text).is_ok());
+
+        // Every byte prefix, in UTF-8 (cutting characters in two) and in UTF-16 of
+        // either byte order (cutting code units and surrogate pairs in two).
+        let text = text
+            .replace("\u{e9}", "\u{1d49c}")
+            .replace(" encoding=\"utf-8\"", "");
+        let root = text.trim_end();
+        let encodings = [
+            (text.as_bytes().to_vec(), root.len(), 1),
+            (utf16(&text, true), utf16(root, true).len(), 2),
+            (utf16(&text, false), utf16(root, false).len(), 2),
+        ];
+        for (bytes, root_end, unit) in &encodings {
+            for end in 0..bytes.len() {
+                let result = parse_bytes("file.xml", bytes.get(..end).unwrap_or_default());
+                // Only the white space after the root element may be missing, and
+                // only whole code units of it.
+                let whole = end >= *root_end && end % unit == 0;
+                assert_eq!(result.is_ok(), whole, "prefix of {end} bytes");
+            }
+            assert!(parse_bytes("file.xml", bytes).is_ok());
+        }
     }
 }
