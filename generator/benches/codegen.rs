@@ -2,6 +2,10 @@
 //! same bytes. Reads the files from `VPPTOKEN_OFFICIAL_CSDL` (default: `../shared/metadata/official`
 //! beside the workspace); without them it says so and measures nothing.
 //!
+//! The `description_heavy` group needs no files: one type whose description is a single
+//! line of 1 MB and then 4 MB, through the whole pipeline. Its throughput must stay about
+//! the same at both sizes (a line used to be rescanned for every bracket in it).
+//!
 //! `cargo bench -p vpptoken-codegen --bench codegen`
 
 use std::hint::black_box;
@@ -35,6 +39,53 @@ fn raw_pass(text: &str) -> usize {
     }
 }
 
+/// A document whose one property has a description of one line of about `bytes` bytes,
+/// with brackets, angle brackets, URLs and code spans all along.
+fn description_heavy(bytes: usize) -> String {
+    const UNIT: &str = "The [token] is &lt;b&gt; see https://example.com/a?b=[c] and `a[0] &lt;x&gt;` done. ";
+    let description = UNIT.repeat(bytes / UNIT.len());
+    format!(
+        r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+<edmx:DataServices>
+<Schema Namespace="sample.ns" Alias="s" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<ComplexType Name="thing">
+  <Property Name="a" Type="Edm.String"><Annotation Term="Org.OData.Core.V1.Description" String="{description}" /></Property>
+</ComplexType>
+</Schema>
+</edmx:DataServices>
+</edmx:Edmx>
+"#
+    )
+}
+
+fn bench_description_heavy(c: &mut Criterion) {
+    const CONFIG: &str = r#"
+runtime = "crate::runtime"
+output = "out"
+[[version]]
+name = "v1.0"
+module = "v1_0"
+input = "input.xml"
+base_url = "https://example.test/v1.0"
+roots = ["sample.ns.thing"]
+"#;
+    let config = Config::from_toml(Path::new("codegen.toml"), CONFIG).expect("config");
+    let version = &config.versions[0];
+    let mut group = c.benchmark_group("description_heavy");
+    group.sample_size(10);
+    for megabytes in [1, 4] {
+        let text = description_heavy(megabytes << 20);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("{megabytes}MB_one_line"), |b| {
+            b.iter(|| {
+                let module = codegen::lower_text("input.xml", black_box(&text), version, "crate::runtime").expect("lowers");
+                emit::emit_module(&module).expect("emits")
+            })
+        });
+    }
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let config_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../metadata/codegen.toml");
     let config = Config::load(&config_path).expect("metadata/codegen.toml");
@@ -61,5 +112,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_description_heavy);
 criterion_main!(benches);

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::config::{Config, VersionConfig};
+use crate::csdl::Document;
 use crate::emit::{self, File};
 use crate::error::{Error, Result};
 use crate::{ir, lower, parse, resolve, select};
@@ -34,16 +35,25 @@ pub fn generate_single_files(config: &Config, config_dir: &Path) -> Result<Vec<(
 }
 
 /// Reads one version's CSDL and lowers it.
+///
+/// The file is read as bytes and decoded by [`parse::parse_bytes`], so that text that is
+/// not UTF-8 is reported at its line and column; the bytes are dropped once parsed.
 fn lower_version(config: &Config, config_dir: &Path, version: &VersionConfig) -> Result<ir::Module> {
     let path = config_dir.join(&version.input);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
-    lower_text(&display_path(config_dir, &version.input), &text, version, &config.runtime)
+    let bytes = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
+    let document = parse::parse_bytes(&display_path(config_dir, &version.input), &bytes)?;
+    drop(bytes);
+    lower_document(&document, version, &config.runtime)
 }
 
 /// Runs parse, resolve, select and lower on one CSDL text; `file` names it in errors.
 pub fn lower_text(file: &str, text: &str, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
-    let document = parse::parse_document(file, text)?;
-    let model = resolve::resolve(&document, &version.fixups)?;
+    lower_document(&parse::parse_document(file, text)?, version, runtime)
+}
+
+/// Runs resolve, select and lower on one parsed document.
+fn lower_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
+    let model = resolve::resolve(document, &version.fixups)?;
     let selection = select::select(&model, &version.roots, &version.paths)?;
     lower::lower(&model, &selection, version, runtime)
 }

@@ -1,7 +1,8 @@
 //! Parse: CSDL text into the document model, keeping where every element was written.
 //!
-//! [`parse_document`] reads one `edmx:Edmx` file (OData CSDL v4, XML form) into a
-//! [`Document`]. Nothing is resolved here: names and type references are kept as written.
+//! [`parse_bytes`] reads one `edmx:Edmx` file (OData CSDL v4, XML form) into a
+//! [`Document`]; [`parse_document`] does the same from text already in memory. Nothing
+//! is resolved here: names and type references are kept as written.
 //!
 //! The module has two layers:
 //!
@@ -18,6 +19,75 @@
 //! still parse. Comments, processing instructions, the XML declaration and whitespace
 //! between elements are ignored.
 //!
+//! # Well-formedness
+//!
+//! Input that is not well-formed XML is refused with an [`Error::Xml`] at the place
+//! concerned. quick-xml checks part of it; the parser checks the rest. Each item names
+//! the unit test of this module that covers it.
+//!
+//! Checked by quick-xml (its reader's default configuration, plus comment checks):
+//!
+//! - tags are closed by `>`, end tags match their start tags, no end tag comes without
+//!   a start tag, comments, CDATA sections and processing instructions are closed
+//!   (`unclosed_tag_is_an_xml_error`, `mismatched_end_tag_is_an_xml_error`,
+//!   `truncated_and_mangled_input_never_panics`);
+//! - an attribute name is followed by `=` and a value in matching quotes
+//!   (`attribute_syntax_is_checked`);
+//! - `&` in text starts a reference closed by `;`, `--` does not appear inside a comment
+//!   (`markup_in_text_and_comments_is_checked`);
+//! - the XML declaration names version 1.0 or 1.1
+//!   (`doctype_and_misplaced_declarations_are_refused`).
+//!
+//! Checked by the parser:
+//!
+//! - the encoding: UTF-8 (with or without a byte order mark) and UTF-16 with a byte
+//!   order mark are read; invalid UTF-8 or UTF-16 is refused at the first bad byte,
+//!   UTF-16 without a byte order mark and UTF-32 at the start, and an encoding
+//!   declaration that names another encoding than the one read (`ISO-8859-1`, or
+//!   `UTF-16` for UTF-8 bytes) at the declaration
+//!   (`utf8_and_utf16_with_a_byte_order_mark_are_read`,
+//!   `bytes_in_other_encodings_are_refused_where_they_stand`,
+//!   `declared_encoding_must_be_the_one_read`);
+//! - every character is an XML 1.0 `Char` (no control characters but tab, line feed and
+//!   carriage return; no U+FFFE or U+FFFF), whether written as is anywhere in the
+//!   document (one pass over the input before parsing) or as a character reference in
+//!   text or in an attribute value (`characters_outside_xml_are_refused`,
+//!   `non_xml_characters_are_found_across_blocks`, `bad_references_in_text_are_xml_errors`);
+//! - attributes: white space separates them, names are XML names and are not repeated
+//!   in a tag, values hold no `<` and only known entities
+//!   (`attribute_syntax_is_checked`, `attribute_errors_are_xml_errors_at_the_attribute`);
+//! - element names are XML names (`element_names_are_checked`);
+//! - text holds no `]]>` (`markup_in_text_and_comments_is_checked`);
+//! - the XML declaration, if any, is at the very start; no processing instruction is
+//!   named `xml` in another case; a document type declaration (`<!DOCTYPE`) is refused,
+//!   so no entity is ever declared or expanded
+//!   (`doctype_and_misplaced_declarations_are_refused`);
+//! - there is one root element, with only white space, comments and processing
+//!   instructions around it (`non_csdl_documents_are_rejected`).
+//!
+//! Not checked: namespace well-formedness (prefixes are not resolved; elements are
+//! matched on their local names), and the extra restrictions XML 1.1 puts on C1 control
+//! characters. No input makes the parser panic; `truncated_and_mangled_input_never_panics`
+//! feeds it every prefix of a document and the document with each character dropped.
+//!
+//! # Names
+//!
+//! The names that become Rust names are checked as they are read, so that a bad one is
+//! reported where it is written rather than failing later:
+//!
+//! - the `Name` of `EntityType`, `ComplexType`, `EnumType`, `TypeDefinition`, `Action`,
+//!   `Function`, `Term`, `EntityContainer`, `NavigationProperty`, `Member`,
+//!   `Parameter`, `EntitySet`, `Singleton`, `ActionImport` and `FunctionImport`, and
+//!   the `Alias` of `Schema` and `edmx:Include`, must be a CSDL `SimpleIdentifier`: a
+//!   letter (Unicode general category L or Nl) or `_`, then letters, digits (Nd),
+//!   combining marks (Mn, Mc), connector punctuation (Pc) or format characters (Cf), at
+//!   most 128 characters;
+//! - the `Name` of `Property` likewise, except that `-` may follow the first character:
+//!   Microsoft's published v1.0 CSDL names two properties `request-id` and
+//!   `client-request-id`;
+//! - the `Namespace` of `Schema` and `edmx:Include` must be simple identifiers joined by
+//!   dots, at most 511 characters.
+//!
 //! Positions are 1-based; columns count characters, not bytes. They are computed from
 //! the byte offsets quick-xml reports with a running counter, so the whole input is
 //! scanned for line breaks only once.
@@ -29,7 +99,7 @@ use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::{AttrError, Attributes};
-use quick_xml::events::{BytesCData, BytesRef, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesCData, BytesDecl, BytesRef, BytesStart, BytesText, Event};
 
 use crate::csdl::{
     Annotation, AnnotationValue, Annotations, Document, EntityContainer, EntitySet, EnumType,
@@ -46,14 +116,17 @@ use crate::error::{Error, Location, Result};
 ///
 /// # Errors
 ///
-/// - [`Error::Xml`] when the text is not well-formed XML: an unclosed or mismatched tag,
-///   a malformed or duplicated attribute, an unknown entity, unexpected end of input,
-///   text or a second element outside the root element.
+/// - [`Error::Xml`] when the text is not well-formed XML (see the module documentation
+///   for what is checked): an unclosed or mismatched tag, a malformed or duplicated
+///   attribute, an unknown entity, a character XML does not allow, a document type
+///   declaration, unexpected end of input, text or a second element outside the root
+///   element.
 /// - [`Error::Csdl`] when the XML is well formed but is not CSDL the model can hold: the
 ///   root element is not `edmx:Edmx`, a required attribute is missing (`Name` on a
-///   named element, `Type` on `Property`, `Parameter`, `ReturnType`, …), or an
-///   attribute or annotation value does not parse (a boolean other than
-///   `true`/`false`/`1`/`0`, a non-integer `Member Value`, …).
+///   named element, `Type` on `Property`, `Parameter`, `ReturnType`, …), a name is not
+///   a CSDL identifier (see the module documentation), or an attribute or annotation
+///   value does not parse (a boolean other than `true`/`false`/`1`/`0`, a non-integer
+///   `Member Value`, …).
 ///
 /// Every error carries the file and the line and column of the element concerned (the
 /// `<` of its start tag); a malformed attribute is reported at the attribute, other XML
@@ -83,10 +156,142 @@ use crate::error::{Error, Location, Result};
 /// assert_eq!(vpp_token.properties[0].pos.to_string(), "5:9");
 /// ```
 pub fn parse_document(file: &str, text: &str) -> Result<Document> {
+    parse_text(file, text, Encoding::Utf8)
+}
+
+/// Parses one CSDL (`edmx:Edmx`) document from its bytes, as read from a file.
+///
+/// The bytes are UTF-8, with or without a byte order mark, or UTF-16 of either byte
+/// order with a byte order mark. An XML declaration that names another encoding than
+/// the one the bytes are in is refused. Positions are counted in characters after the
+/// byte order mark, whatever the encoding.
+///
+/// # Errors
+///
+/// [`Error::Xml`] at the first offending character when the bytes are not valid UTF-8
+/// or UTF-16, or at the start when they are UTF-16 without a byte order mark or UTF-32;
+/// otherwise as [`parse_document`].
+pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Document> {
+    let at_start = |message: &str| Error::Xml {
+        location: Location::new(file, Pos { line: 1, column: 1 }),
+        message: message.to_owned(),
+    };
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => Err(at_start(
+            "the input is UTF-32, which is not supported: use UTF-8",
+        )),
+        [0xFF, 0xFE, rest @ ..] => {
+            let text = decode_utf16(file, rest, u16::from_le_bytes)?;
+            parse_text(file, &text, Encoding::Utf16)
+        }
+        [0xFE, 0xFF, rest @ ..] => {
+            let text = decode_utf16(file, rest, u16::from_be_bytes)?;
+            parse_text(file, &text, Encoding::Utf16)
+        }
+        [0, b'<', ..] | [b'<', 0, ..] => Err(at_start(
+            "the input looks like UTF-16 without a byte order mark, which is not supported: \
+             use UTF-8, or UTF-16 with a byte order mark",
+        )),
+        _ => match std::str::from_utf8(bytes) {
+            Ok(text) => parse_text(file, text, Encoding::Utf8),
+            Err(error) => Err(utf8_error(file, bytes, &error)),
+        },
+    }
+}
+
+/// The encoding a document was read in, to hold its XML declaration against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+impl Encoding {
+    /// Whether an XML declaration may name this encoding as `declared`.
+    fn is_declared_as(self, declared: &str) -> bool {
+        let names: &[&str] = match self {
+            Encoding::Utf8 => &["UTF-8"],
+            Encoding::Utf16 => &["UTF-16", "UTF-16LE", "UTF-16BE"],
+        };
+        names.iter().any(|name| name.eq_ignore_ascii_case(declared))
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16 => "UTF-16",
+        }
+    }
+}
+
+/// The located error for bytes that are not UTF-8 (`error` from [`std::str::from_utf8`]).
+fn utf8_error(file: &str, bytes: &[u8], error: &std::str::Utf8Error) -> Error {
+    let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
+    let valid = valid.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(valid);
+    let pos = Lines::new(valid).pos(valid.len());
+    let message = match error.error_len() {
+        Some(len) => {
+            let bad = bytes.get(error.valid_up_to()..).unwrap_or_default();
+            let hex: Vec<String> = bad.iter().take(len).map(|b| format!("{b:02X}")).collect();
+            format!(
+                "the input is not valid UTF-8 (bytes {}); only UTF-8 and UTF-16 are read",
+                hex.join(" ")
+            )
+        }
+        None => "the input ends inside a UTF-8 character".to_owned(),
+    };
+    Error::Xml {
+        location: Location::new(file, pos),
+        message,
+    }
+}
+
+/// Decodes UTF-16 code units (after the byte order mark) made of two bytes each by
+/// `unit`; an unpaired surrogate or an odd byte at the end is an error at the place
+/// it stands.
+fn decode_utf16(file: &str, bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
+    let pairs = bytes.chunks_exact(2);
+    let odd = !pairs.remainder().is_empty();
+    let units = pairs.map(|pair| {
+        unit([
+            pair.first().copied().unwrap_or(0),
+            pair.get(1).copied().unwrap_or(0),
+        ])
+    });
+    let mut text = String::with_capacity(bytes.len());
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(error) => {
+                return Err(Error::Xml {
+                    location: Location::new(file, Lines::new(text.as_bytes()).pos(text.len())),
+                    message: format!(
+                        "the input is not valid UTF-16 (unpaired surrogate {:04X})",
+                        error.unpaired_surrogate()
+                    ),
+                });
+            }
+        }
+    }
+    if odd {
+        return Err(Error::Xml {
+            location: Location::new(file, Lines::new(text.as_bytes()).pos(text.len())),
+            message: "the input ends inside a UTF-16 code unit".to_owned(),
+        });
+    }
+    Ok(text)
+}
+
+/// [`parse_document`] for text read in `encoding`.
+fn parse_text(file: &str, text: &str, encoding: Encoding) -> Result<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut cur = Cursor::new(file, text);
+    let mut cur = Cursor::new(file, text, encoding);
     if text.starts_with('\u{feff}') {
         return Err(cur.xml_error_at(0, "a second byte order mark".to_owned()));
+    }
+    if let Some((offset, c)) = first_non_xml_char(text) {
+        let message = format!("character U+{:04X} is not allowed in XML", u32::from(c));
+        return Err(cur.xml_error_at(offset, message));
     }
     let root = cur.root()?;
     if root.local() != "Edmx" {
@@ -162,8 +367,8 @@ fn parse_include<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Include> {
         }
     }
     let include = Include {
-        namespace: cur.required(tag, "Namespace", namespace)?,
-        alias,
+        namespace: cur.namespace(tag, namespace)?,
+        alias: cur.alias(tag, alias)?,
         pos: tag.pos,
     };
     cur.skip(tag)?;
@@ -198,8 +403,8 @@ fn parse_schema<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Schema> {
         }
     }
     let mut schema = Schema {
-        namespace: cur.required(tag, "Namespace", namespace)?,
-        alias,
+        namespace: cur.namespace(tag, namespace)?,
+        alias: cur.alias(tag, alias)?,
         pos: tag.pos,
         ..Schema::default()
     };
@@ -261,7 +466,7 @@ fn parse_structured_type<'a>(
             _ => {}
         }
     }
-    ty.name = cur.required(tag, "Name", name)?;
+    ty.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Key" => parse_key(cur, &child, &mut ty.key)?,
@@ -316,7 +521,7 @@ fn parse_property<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Property> {
             _ => {}
         }
     }
-    property.name = cur.required(tag, "Name", name)?;
+    property.name = cur.property_name(tag, name)?;
     property.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut property.annotations)?;
     Ok(property)
@@ -345,7 +550,7 @@ fn parse_navigation_property<'a>(
             _ => {}
         }
     }
-    property.name = cur.required(tag, "Name", name)?;
+    property.name = cur.identifier(tag, "Name", name)?;
     property.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut property.annotations)?;
     Ok(property)
@@ -367,7 +572,7 @@ fn parse_enum_type<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<EnumType> 
             _ => {}
         }
     }
-    ty.name = cur.required(tag, "Name", name)?;
+    ty.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Member" => ty.members.push(parse_member(cur, &child)?),
@@ -393,7 +598,7 @@ fn parse_member<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Member> {
             _ => {}
         }
     }
-    member.name = cur.required(tag, "Name", name)?;
+    member.name = cur.identifier(tag, "Name", name)?;
     parse_inline_annotations(cur, tag, &mut member.annotations)?;
     Ok(member)
 }
@@ -411,7 +616,7 @@ fn parse_type_definition<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Type
         }
     }
     let mut definition = TypeDefinition {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         underlying_type: cur.required(tag, "UnderlyingType", underlying_type)?,
         annotations: Vec::new(),
         pos: tag.pos,
@@ -442,7 +647,7 @@ fn parse_operation<'a>(
             _ => {}
         }
     }
-    operation.name = cur.required(tag, "Name", name)?;
+    operation.name = cur.identifier(tag, "Name", name)?;
     while let Some(child) = cur.next_child(tag)? {
         match child.local() {
             "Parameter" => operation.parameters.push(parse_parameter(cur, &child)?),
@@ -472,7 +677,7 @@ fn parse_parameter<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Parameter>
             _ => {}
         }
     }
-    parameter.name = cur.required(tag, "Name", name)?;
+    parameter.name = cur.identifier(tag, "Name", name)?;
     parameter.type_name = cur.required(tag, "Type", type_name)?;
     parse_inline_annotations(cur, tag, &mut parameter.annotations)?;
     Ok(parameter)
@@ -515,7 +720,7 @@ fn parse_term<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Term> {
         }
     }
     let term = Term {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         type_name: cur.required(tag, "Type", type_name)?,
         applies_to,
         pos: tag.pos,
@@ -534,7 +739,7 @@ fn parse_entity_container<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Ent
         }
     }
     let mut container = EntityContainer {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         pos: tag.pos,
         ..EntityContainer::default()
     };
@@ -567,7 +772,7 @@ fn parse_entity_set<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<EntitySet
         }
     }
     let mut set = EntitySet {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         entity_type: cur.required(tag, "EntityType", entity_type)?,
         pos: tag.pos,
         ..EntitySet::default()
@@ -589,7 +794,7 @@ fn parse_singleton<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Singleton>
         }
     }
     let mut singleton = Singleton {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         type_name: cur.required(tag, "Type", type_name)?,
         pos: tag.pos,
         ..Singleton::default()
@@ -666,7 +871,7 @@ fn parse_operation_import<'a>(
         }
     }
     let import = OperationImport {
-        name: cur.required(tag, "Name", name)?,
+        name: cur.identifier(tag, "Name", name)?,
         operation: cur.required(tag, operation_attribute, operation)?,
         entity_set,
         pos: tag.pos,
@@ -840,6 +1045,8 @@ struct Cursor<'a> {
     reader: Reader<&'a [u8]>,
     lines: Lines<'a>,
     version: XmlVersion,
+    /// The encoding the text was read in.
+    encoding: Encoding,
     /// How many elements are open.
     depth: u32,
     /// The byte offset and position of every open element, innermost last (to report
@@ -848,13 +1055,17 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    fn new(file: &'a str, text: &'a str) -> Self {
+    fn new(file: &'a str, text: &'a str, encoding: Encoding) -> Self {
+        let mut reader = Reader::from_str(text);
+        // `--` may not appear inside a comment.
+        reader.config_mut().check_comments = true;
         Cursor {
             file,
             text,
-            reader: Reader::from_str(text),
+            reader,
             lines: Lines::new(text.as_bytes()),
             version: XmlVersion::Implicit1_0,
+            encoding,
             depth: 0,
             open: Vec::new(),
         }
@@ -868,6 +1079,9 @@ impl<'a> Cursor<'a> {
                 Ok(event) => event,
                 Err(error) => return Err(self.quick_xml_error(&error)),
             };
+            if let Event::Start(start) | Event::Empty(start) = &event {
+                self.check_element_name(start.name().into_inner(), offset)?;
+            }
             return Ok(match event {
                 Event::Start(start) => {
                     let pos = self.lines.pos(offset);
@@ -893,19 +1107,88 @@ impl<'a> Cursor<'a> {
                     self.open.pop();
                     Node::Close
                 }
-                Event::Text(text) => Node::Text(text, offset),
+                Event::Text(text) => {
+                    if let Some(at) = text.find("]]>") {
+                        let message = "`]]>` is not allowed in text (write `]]&gt;`)".to_owned();
+                        return Err(self.xml_error_at(offset.saturating_add(at), message));
+                    }
+                    Node::Text(text, offset)
+                }
                 Event::CData(text) => Node::CData(text, offset),
                 Event::GeneralRef(reference) => Node::Ref(reference, offset),
                 Event::Decl(decl) => {
-                    match decl.xml_version() {
-                        Ok(version) => self.version = version,
-                        Err(error) => return Err(self.xml_error_at(offset, error.to_string())),
+                    self.check_declaration(&decl, offset)?;
+                    continue;
+                }
+                Event::PI(pi) => {
+                    if pi.target().eq_ignore_ascii_case("xml") {
+                        let message = format!(
+                            "the processing instruction target `{}` is reserved",
+                            pi.target()
+                        );
+                        return Err(self.xml_error_at(offset, message));
                     }
                     continue;
                 }
-                Event::Comment(_) | Event::PI(_) | Event::DocType(_) => continue,
+                Event::DocType(_) => {
+                    let message = "a document type declaration (`<!DOCTYPE`) is not allowed \
+                                   in CSDL"
+                        .to_owned();
+                    return Err(self.xml_error_at(offset, message));
+                }
+                Event::Comment(_) => continue,
                 Event::Eof => Node::Eof,
             });
+        }
+    }
+
+    /// Checks the XML declaration that starts at `offset`: it must come first, name
+    /// version 1.0 or 1.1, and name no encoding but the one the text was read in.
+    fn check_declaration(&mut self, decl: &BytesDecl<'_>, offset: usize) -> Result<()> {
+        if offset != 0 {
+            let message = "the XML declaration must be at the very start of the document";
+            return Err(self.xml_error_at(offset, message.to_owned()));
+        }
+        match decl.xml_version() {
+            Ok(version) => self.version = version,
+            Err(error) => return Err(self.xml_error_at(offset, error.to_string())),
+        }
+        let declared = match decl.encoding() {
+            None => return Ok(()),
+            Some(Ok(declared)) => declared,
+            Some(Err(error)) => return Err(self.xml_error_at(offset, error.to_string())),
+        };
+        if self.encoding.is_declared_as(&declared) {
+            return Ok(());
+        }
+        let message = if Encoding::Utf16.is_declared_as(&declared) {
+            format!(
+                "the declaration names encoding `{declared}` but the input is {}: \
+                 UTF-16 input must start with a byte order mark",
+                self.encoding.name()
+            )
+        } else if Encoding::Utf8.is_declared_as(&declared) {
+            format!(
+                "the declaration names encoding `{declared}` but the input is {}",
+                self.encoding.name()
+            )
+        } else {
+            format!(
+                "encoding `{}` is not supported: only UTF-8 and UTF-16 are read",
+                excerpt(&declared)
+            )
+        };
+        Err(self.xml_error_at(offset, message))
+    }
+
+    /// Checks that the name of the element whose `<` is at `offset` is an XML name.
+    fn check_element_name(&mut self, name: &str, offset: usize) -> Result<()> {
+        match xml_name_fault(name) {
+            None => Ok(()),
+            Some(fault) => {
+                let message = format!("`{}` is not a valid element name: {fault}", excerpt(name));
+                Err(self.xml_error_at(offset.saturating_add(1), message))
+            }
         }
     }
 
@@ -1018,7 +1301,12 @@ impl<'a> Cursor<'a> {
         offset: usize,
     ) -> Result<()> {
         if reference.is_char_ref() {
-            let Ok(Some(c)) = reference.resolve_char_ref() else {
+            let Some(c) = reference
+                .resolve_char_ref()
+                .ok()
+                .flatten()
+                .filter(|&c| is_xml_char(c))
+            else {
                 let message = format!("invalid character reference `&{};`", &**reference);
                 return Err(self.xml_error_at(offset, message));
             };
@@ -1053,6 +1341,71 @@ impl<'a> Cursor<'a> {
     /// The value of the required attribute `key` of `tag`.
     fn required(&self, tag: &Tag<'a>, key: &str, value: Option<String>) -> Result<String> {
         value.ok_or_else(|| self.csdl_error(tag, format!("missing required attribute `{key}`")))
+    }
+
+    /// The value of the required attribute `key` of `tag`, which names the element: a
+    /// CSDL simple identifier (see [`simple_identifier_fault`]).
+    fn identifier(&self, tag: &Tag<'a>, key: &str, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, key, value)?;
+        match simple_identifier_fault(&value) {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, key, &value, "simple identifier", &fault)),
+        }
+    }
+
+    /// The required `Name` of a `Property`: a simple identifier, except that `-` may
+    /// appear after the first character, as in Microsoft's published v1.0 CSDL
+    /// (`InnerError/request-id`). Such names are wire names; Rust names are derived
+    /// from them later.
+    fn property_name(&self, tag: &Tag<'a>, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, "Name", value)?;
+        match identifier_fault(&value, &['-']) {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, "Name", &value, "property name", &fault)),
+        }
+    }
+
+    /// The required `Namespace` of `tag`: simple identifiers joined by dots, at most
+    /// [`MAX_NAMESPACE_CHARS`] characters.
+    fn namespace(&self, tag: &Tag<'a>, value: Option<String>) -> Result<String> {
+        let value = self.required(tag, "Namespace", value)?;
+        let fault = if value.chars().nth(MAX_NAMESPACE_CHARS).is_some() {
+            Some(format!(
+                "it is longer than {MAX_NAMESPACE_CHARS} characters"
+            ))
+        } else {
+            value.split('.').find_map(|part| {
+                simple_identifier_fault(part).map(|fault| {
+                    if part.is_empty() {
+                        "it has an empty part between dots".to_owned()
+                    } else {
+                        format!("in `{}`, {fault}", excerpt(part))
+                    }
+                })
+            })
+        };
+        match fault {
+            None => Ok(value),
+            Some(fault) => Err(self.name_error(tag, "Namespace", &value, "namespace", &fault)),
+        }
+    }
+
+    /// The optional `Alias` of `tag`: a simple identifier.
+    fn alias(&self, tag: &Tag<'a>, value: Option<String>) -> Result<Option<String>> {
+        value
+            .map(|value| self.identifier(tag, "Alias", Some(value)))
+            .transpose()
+    }
+
+    /// The error for a name `value` of attribute `key` that is not a valid `what`.
+    fn name_error(&self, tag: &Tag<'a>, key: &str, value: &str, what: &str, fault: &str) -> Error {
+        self.csdl_error(
+            tag,
+            format!(
+                "attribute `{key}`: `{}` is not a valid CSDL {what}: {fault}",
+                excerpt(value)
+            ),
+        )
     }
 
     /// An `xs:boolean` value: `true`, `false`, `1` or `0`. `what` names the attribute.
@@ -1131,6 +1484,174 @@ fn describe(what: &str) -> String {
         "the content".to_owned()
     } else {
         format!("attribute `{what}`")
+    }
+}
+
+/// The most characters of a CSDL simple identifier.
+const MAX_IDENTIFIER_CHARS: usize = 128;
+
+/// The most characters of a CSDL namespace.
+const MAX_NAMESPACE_CHARS: usize = 511;
+
+/// Why `name` is not a CSDL `SimpleIdentifier`, or `None` if it is one: a letter
+/// (general category L or Nl) or `_`, then letters, digits (Nd), combining marks (Mn,
+/// Mc), connector punctuation (Pc, which includes `_`) or format characters (Cf); at
+/// most [`MAX_IDENTIFIER_CHARS`] characters.
+fn simple_identifier_fault(name: &str) -> Option<String> {
+    identifier_fault(name, &[])
+}
+
+/// [`simple_identifier_fault`] that also allows the characters of `extra` after the
+/// first character.
+fn identifier_fault(name: &str, extra: &[char]) -> Option<String> {
+    use unicode_general_category::GeneralCategory as Gc;
+    use unicode_general_category::get_general_category;
+
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Some("it is empty".to_owned());
+    };
+    let category = get_general_category(first);
+    let is_letter = matches!(
+        category,
+        Gc::UppercaseLetter
+            | Gc::LowercaseLetter
+            | Gc::TitlecaseLetter
+            | Gc::ModifierLetter
+            | Gc::OtherLetter
+            | Gc::LetterNumber
+    );
+    if !(is_letter || first == '_') {
+        return Some(format!(
+            "it must start with a letter or `_`, not {}",
+            describe_char(first)
+        ));
+    }
+    for c in chars.by_ref().take(MAX_IDENTIFIER_CHARS - 1) {
+        let allowed = c.is_ascii_alphanumeric()
+            || c == '_'
+            || extra.contains(&c)
+            || matches!(
+                get_general_category(c),
+                Gc::UppercaseLetter
+                    | Gc::LowercaseLetter
+                    | Gc::TitlecaseLetter
+                    | Gc::ModifierLetter
+                    | Gc::OtherLetter
+                    | Gc::LetterNumber
+                    | Gc::DecimalNumber
+                    | Gc::NonspacingMark
+                    | Gc::SpacingMark
+                    | Gc::ConnectorPunctuation
+                    | Gc::Format
+            );
+        if !allowed {
+            return Some(format!("{} may not appear in it", describe_char(c)));
+        }
+    }
+    if chars.next().is_some() {
+        return Some(format!(
+            "it is longer than {MAX_IDENTIFIER_CHARS} characters"
+        ));
+    }
+    None
+}
+
+/// A character for a message: `` `²` (U+00B2, category No) ``.
+fn describe_char(c: char) -> String {
+    let category = unicode_general_category::get_general_category(c).abbreviation();
+    let code = u32::from(c);
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{code:04X} (category {category})")
+    } else {
+        format!("`{c}` (U+{code:04X}, category {category})")
+    }
+}
+
+/// `text` for a message: whole if short, else its first characters and `…`.
+fn excerpt(text: &str) -> Cow<'_, str> {
+    const MAX: usize = 64;
+    match text.char_indices().nth(MAX) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", text.get(..end).unwrap_or_default())),
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document (production `Char`): tab, line feed,
+/// carriage return, and everything from U+0020 but the surrogates (which `char`
+/// cannot hold) and U+FFFE and U+FFFF.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// The first character of `text` that XML does not allow, with its byte offset.
+///
+/// Only two kinds of bytes can start one: a control byte below U+0020 and `0xEF`,
+/// which starts U+FFFE and U+FFFF (and the rest of U+F000..U+FFFF). Blocks without
+/// either are passed over by a loop the compiler vectorizes.
+fn first_non_xml_char(text: &str) -> Option<(usize, char)> {
+    const BLOCK: usize = 4096;
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = start.saturating_add(BLOCK).min(bytes.len());
+        let block = bytes.get(start..end).unwrap_or_default();
+        let suspect = block.iter().fold(false, |found, &b| {
+            found | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+        });
+        if suspect {
+            // From the character the block starts in, up to the end of the block.
+            let mut from = start;
+            while !text.is_char_boundary(from) {
+                from = from.saturating_sub(1);
+            }
+            let found = text
+                .get(from..)
+                .unwrap_or_default()
+                .char_indices()
+                .map(|(at, c)| (from.saturating_add(at), c))
+                .take_while(|&(at, _)| at < end)
+                .find(|&(_, c)| !is_xml_char(c));
+            if found.is_some() {
+                return found;
+            }
+        }
+        start = end;
+    }
+    None
+}
+
+/// Why `name` is not an XML `Name` (letters, digits and a few marks; see the XML 1.0
+/// fifth edition, production 5), or `None` if it is one. Prefixed names qualify.
+fn xml_name_fault(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let is_ascii_name = matches!(bytes.first(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'_' | b':'))
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'));
+    if is_ascii_name {
+        return None;
+    }
+    fn is_start(c: char) -> bool {
+        matches!(c,
+            ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+            | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+            | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+            | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+            | '\u{10000}'..='\u{EFFFF}')
+    }
+    fn is_part(c: char) -> bool {
+        is_start(c)
+            || matches!(c,
+                '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    }
+    let mut chars = name.chars();
+    match chars.next() {
+        None => Some("it is empty".to_owned()),
+        Some(c) if !is_start(c) => Some(format!("it may not start with {}", describe_char(c))),
+        Some(_) => chars
+            .find(|&c| !is_part(c))
+            .map(|c| format!("{} may not appear in it", describe_char(c))),
     }
 }
 
@@ -1217,6 +1738,12 @@ impl<'t> Iterator for Attrs<'t> {
             Err(error) => return Some(Err(attr_fault(&error))),
         };
         let name = attr.key.into_inner();
+        if let Some(fault) = xml_name_fault(name) {
+            return Some(Err(AttrFault {
+                offset: self.offset_of(name),
+                message: format!("`{}` is not a valid attribute name: {fault}", excerpt(name)),
+            }));
+        }
         if self.is_duplicate(name) {
             return Some(Err(AttrFault {
                 offset: self.offset_of(name),
@@ -1224,12 +1751,40 @@ impl<'t> Iterator for Attrs<'t> {
             }));
         }
         if let Cow::Borrowed(raw) = attr.value {
-            if !needs_normalizing(raw) {
+            let start = self.offset_of(raw);
+            let closer_look = needs_a_closer_look(raw);
+            if let Some(at) = closer_look.then(|| raw.find('<')).flatten() {
+                return Some(Err(AttrFault {
+                    offset: start.saturating_add(at),
+                    message: format!("`<` is not allowed in attribute `{name}` (write `&lt;`)"),
+                }));
+            }
+            // After the closing quote: white space or the end of the tag.
+            let after = start.saturating_add(raw.len()).saturating_add(1);
+            if self
+                .content
+                .as_bytes()
+                .get(after)
+                .is_some_and(|&b| !is_xml_space(char::from(b)))
+            {
+                return Some(Err(AttrFault {
+                    offset: after,
+                    message: format!("white space must follow attribute `{name}`"),
+                }));
+            }
+            if !closer_look {
                 // Nothing to replace: skip quick-xml's normalization pass.
                 return Some(Ok((name, Cow::Borrowed(raw))));
             }
         }
         Some(match attr.normalized_value(self.version) {
+            // The raw text holds only XML characters: any other came from a reference.
+            Ok(value) if !value.chars().all(is_xml_char) => Err(AttrFault {
+                offset: self.offset_of(&attr.value),
+                message: format!(
+                    "attribute `{name}` refers to a character that is not allowed in XML"
+                ),
+            }),
             Ok(value) => Ok((name, value)),
             Err(error) => {
                 let mut offset = self.offset_of(&attr.value);
@@ -1246,12 +1801,14 @@ impl<'t> Iterator for Attrs<'t> {
     }
 }
 
-/// Whether attribute normalization could change `raw`: it holds a reference (`&`) or
-/// a tab, line feed or carriage return (other control characters, invalid in XML, are
-/// left to quick-xml too). Written without early exit so that it vectorizes.
-fn needs_normalizing(raw: &str) -> bool {
-    raw.bytes()
-        .fold(false, |found, b| found | (b < 0x0E) | (b == b'&'))
+/// Whether the raw attribute value `raw` needs a closer look: it holds a `<` (an
+/// error), or something normalization could change: a reference (`&`) or a tab, line
+/// feed or carriage return (other control characters are refused before parsing).
+/// Written without early exit so that it vectorizes.
+fn needs_a_closer_look(raw: &str) -> bool {
+    raw.bytes().fold(false, |found, b| {
+        found | (b < 0x0E) | (b == b'&') | (b == b'<')
+    })
 }
 
 /// An [`AttrFault`] for a syntax error quick-xml found in an attribute list.
@@ -2166,6 +2723,223 @@ mod tests {
     }
 
     #[test]
+    fn names_must_be_csdl_simple_identifiers() {
+        let error = parse_err(&doc(
+            "      <ComplexType Name=\"c\">\n        <Property Name=\"x\u{b2}\" Type=\"Edm.Int32\" />\n      </ComplexType>\n",
+        ));
+        let Error::Csdl {
+            location,
+            element,
+            message,
+        } = &error
+        else {
+            panic!("expected a CSDL error: {error:?}");
+        };
+        assert_eq!(location, &Location::new("file.xml", pos(6, 9)));
+        assert_eq!(element, "Property");
+        assert_eq!(
+            message,
+            "attribute `Name`: `x\u{b2}` is not a valid CSDL property name: `\u{b2}` (U+00B2, category No) may not appear in it"
+        );
+
+        // Microsoft's published v1.0 CSDL has properties named `request-id`: a property
+        // name may hold `-`, but not start with it; other names may not hold it.
+        let schema = parse_schema(
+            "      <ComplexType Name=\"InnerError\"><Property Name=\"client-request-id\" Type=\"Edm.String\" /></ComplexType>\n",
+        );
+        assert_eq!(
+            schema.complex_types[0].properties[0].name,
+            "client-request-id"
+        );
+        let error = parse_err(&doc(
+            "      <ComplexType Name=\"c\"><Property Name=\"-id\" Type=\"Edm.String\" /></ComplexType>\n",
+        ));
+        assert_eq!(
+            error.to_string(),
+            "file.xml:5:29: <Property>: attribute `Name`: `-id` is not a valid CSDL property name: it must start with a letter or `_`, not `-` (U+002D, category Pd)"
+        );
+
+        // Every named element is checked, at its own position.
+        for (body, expected) in [
+            (
+                "<EntityType Name=\"1a\" />",
+                "5:7: <EntityType>: attribute `Name`: `1a` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `1` (U+0031, category Nd)",
+            ),
+            (
+                "<ComplexType Name=\"\" />",
+                "5:7: <ComplexType>: attribute `Name`: `` is not a valid CSDL simple identifier: it is empty",
+            ),
+            (
+                "<EnumType Name=\"e\"><Member Name=\"a-b\" /></EnumType>",
+                "5:26: <Member>: attribute `Name`: `a-b` is not a valid CSDL simple identifier: `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "<TypeDefinition Name=\"a.b\" UnderlyingType=\"Edm.String\" />",
+                "5:7: <TypeDefinition>: attribute `Name`: `a.b` is not a valid CSDL simple identifier: `.` (U+002E, category Po) may not appear in it",
+            ),
+            (
+                "<Action Name=\"a b\" />",
+                "5:7: <Action>: attribute `Name`: `a b` is not a valid CSDL simple identifier: U+0020 (category Zs) may not appear in it",
+            ),
+            (
+                "<Function Name=\"f\"><Parameter Name=\"$p\" Type=\"Edm.String\" /></Function>",
+                "5:26: <Parameter>: attribute `Name`: `$p` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `$` (U+0024, category Sc)",
+            ),
+            (
+                "<Term Name=\"t!\" Type=\"Edm.String\" />",
+                "5:7: <Term>: attribute `Name`: `t!` is not a valid CSDL simple identifier: `!` (U+0021, category Po) may not appear in it",
+            ),
+            (
+                "<EntityType Name=\"e\"><NavigationProperty Name=\"n/m\" Type=\"ex.e\" /></EntityType>",
+                "5:28: <NavigationProperty>: attribute `Name`: `n/m` is not a valid CSDL simple identifier: `/` (U+002F, category Po) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c&#10;\" />",
+                "5:7: <EntityContainer>: attribute `Name`: `c\n` is not a valid CSDL simple identifier: U+000A (category Cc) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><EntitySet Name=\"s:t\" EntityType=\"ex.e\" /></EntityContainer>",
+                "5:33: <EntitySet>: attribute `Name`: `s:t` is not a valid CSDL simple identifier: `:` (U+003A, category Po) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><Singleton Name=\"\u{2160}\u{2d}\" Type=\"ex.e\" /></EntityContainer>",
+                "5:33: <Singleton>: attribute `Name`: `\u{2160}-` is not a valid CSDL simple identifier: `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><ActionImport Name=\"a+\" Action=\"ex.a\" /></EntityContainer>",
+                "5:33: <ActionImport>: attribute `Name`: `a+` is not a valid CSDL simple identifier: `+` (U+002B, category Sm) may not appear in it",
+            ),
+            (
+                "<EntityContainer Name=\"c\"><FunctionImport Name=\"\u{1f600}\" Function=\"ex.f\" /></EntityContainer>",
+                "5:33: <FunctionImport>: attribute `Name`: `\u{1f600}` is not a valid CSDL simple identifier: it must start with a letter or `_`, not `\u{1f600}` (U+1F600, category So)",
+            ),
+        ] {
+            let error = parse_err(&doc(&format!("      {body}\n")));
+            assert_eq!(error.to_string(), format!("file.xml:{expected}"), "{body}");
+        }
+
+        // At most 128 characters (not bytes).
+        let name = "\u{e9}".repeat(128);
+        let schema = parse_schema(&format!("      <ComplexType Name=\"{name}\" />\n"));
+        assert_eq!(schema.complex_types[0].name, name);
+        let error = parse_err(&doc(&format!("      <ComplexType Name=\"{name}x\" />\n")));
+        assert!(
+            error.to_string().ends_with(
+                "is not a valid CSDL simple identifier: it is longer than 128 characters"
+            ),
+            "{error}"
+        );
+        // Long names are cut short in the message.
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("`{}\u{2026}`", "\u{e9}".repeat(64))),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn simple_identifiers_follow_the_unicode_categories() {
+        for name in [
+            "a",
+            "_",
+            "_1",
+            "A\u{300}",
+            "\u{2160}x",
+            "\u{e9}t\u{e9}",
+            "a\u{203f}b",
+            "a\u{200d}b",
+            "\u{65e5}\u{672c}",
+            "x\u{663}",
+            "a\u{903}",
+        ] {
+            assert_eq!(simple_identifier_fault(name), None, "{name}");
+        }
+        for name in [
+            "",
+            "1",
+            "\u{300}a",
+            "a\u{b2}",
+            "a b",
+            "a.b",
+            "-",
+            "a\u{2028}",
+            "\u{200d}a",
+        ] {
+            assert!(simple_identifier_fault(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn namespaces_and_aliases_are_checked() {
+        let schema = |attributes: &str| {
+            format!(
+                "<edmx:Edmx Version=\"4.0\"><edmx:DataServices>\n<Schema {attributes} /></edmx:DataServices></edmx:Edmx>"
+            )
+        };
+        let document = parse(&schema(
+            "Namespace=\"microsoft.graph.callRecords\" Alias=\"cr\"",
+        ));
+        assert_eq!(document.schemas[0].namespace, "microsoft.graph.callRecords");
+        for (attributes, expected) in [
+            (
+                "Namespace=\"a..b\"",
+                "attribute `Namespace`: `a..b` is not a valid CSDL namespace: it has an empty part between dots",
+            ),
+            (
+                "Namespace=\"a.\"",
+                "attribute `Namespace`: `a.` is not a valid CSDL namespace: it has an empty part between dots",
+            ),
+            (
+                "Namespace=\"a.2b\"",
+                "attribute `Namespace`: `a.2b` is not a valid CSDL namespace: in `2b`, it must start with a letter or `_`, not `2` (U+0032, category Nd)",
+            ),
+            (
+                "Namespace=\"a-b.c\"",
+                "attribute `Namespace`: `a-b.c` is not a valid CSDL namespace: in `a-b`, `-` (U+002D, category Pd) may not appear in it",
+            ),
+            (
+                "Namespace=\"n\" Alias=\"a.b\"",
+                "attribute `Alias`: `a.b` is not a valid CSDL simple identifier: `.` (U+002E, category Po) may not appear in it",
+            ),
+            (
+                "Namespace=\"n\" Alias=\"\"",
+                "attribute `Alias`: `` is not a valid CSDL simple identifier: it is empty",
+            ),
+        ] {
+            let error = parse_err(&schema(attributes));
+            assert_eq!(
+                error.to_string(),
+                format!("file.xml:2:1: <Schema>: {expected}"),
+                "{attributes}"
+            );
+        }
+        // 511 characters at most.
+        let long = ["n"; 256].join(".");
+        assert_eq!(long.len(), 511);
+        assert_eq!(
+            parse(&schema(&format!("Namespace=\"{long}\""))).schemas[0].namespace,
+            long
+        );
+        let error = parse_err(&schema(&format!("Namespace=\"{long}n\"")));
+        assert!(
+            error
+                .to_string()
+                .ends_with("is not a valid CSDL namespace: it is longer than 511 characters"),
+            "{error}"
+        );
+
+        // The namespaces and aliases of references too.
+        let error = parse_err(
+            "<edmx:Edmx Version=\"4.0\">\n  <edmx:Reference Uri=\"u\"><edmx:Include Namespace=\"Org.OData.Core.V1\" Alias=\"Co re\" /></edmx:Reference></edmx:Edmx>",
+        );
+        assert_eq!(
+            error.to_string(),
+            "file.xml:2:27: <edmx:Include>: attribute `Alias`: `Co re` is not a valid CSDL simple identifier: U+0020 (category Zs) may not appear in it"
+        );
+    }
+
+    #[test]
     fn attribute_errors_are_xml_errors_at_the_attribute() {
         let error = parse_err(&doc("      <EntityType Name=\"a\" Name=\"b\" />\n"));
         assert_eq!(
@@ -2184,6 +2958,363 @@ mod tests {
             panic!("expected an XML error: {error:?}");
         };
         assert_eq!(location.pos, pos(5, 24));
+    }
+
+    /// `(payload, expected error)` pairs, each payload a line of the schema (line 5).
+    fn assert_errors(cases: &[(&str, &str)]) {
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter_map(|(body, expected)| {
+                let error = parse_err(&doc(&format!("      {body}\n"))).to_string();
+                (error != format!("file.xml:{expected}")).then(|| format!("{body}\n  got {error}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn attribute_syntax_is_checked() {
+        assert_errors(&[
+            // Quotes.
+            (
+                r#"<EntityType Name=a />"#,
+                "5:24: malformed XML: attribute value must be quoted",
+            ),
+            // An unclosed quote runs to the end of the input: reported at the tag.
+            (
+                r#"<EntityType Name="a />"#,
+                "5:7: malformed XML: syntax error: attribute value not closed: `\"` not found before end of input",
+            ),
+            (
+                r#"<EntityType Name='a" />"#,
+                "5:7: malformed XML: syntax error: attribute value not closed: `'` not found before end of input",
+            ),
+            (
+                r#"<EntityType Name />"#,
+                "5:24: malformed XML: attribute name must be followed by `=`",
+            ),
+            (
+                r#"<EntityType Name= />"#,
+                "5:25: malformed XML: `=` must be followed by a quoted value",
+            ),
+            // White space between attributes.
+            (
+                r#"<EntityType Name="a"BaseType="ex.b" />"#,
+                "5:27: malformed XML: white space must follow attribute `Name`",
+            ),
+            (
+                r#"<EntityType Name='a'Abstract='true'/>"#,
+                "5:27: malformed XML: white space must follow attribute `Name`",
+            ),
+            // Attribute names.
+            (
+                r#"<EntityType Name="a" 1st="x" />"#,
+                "5:28: malformed XML: `1st` is not a valid attribute name: it may not start with `1` (U+0031, category Nd)",
+            ),
+            (
+                r#"<EntityType Name="a" a;b="x" />"#,
+                "5:28: malformed XML: `a;b` is not a valid attribute name: `;` (U+003B, category Po) may not appear in it",
+            ),
+            // `<` in a value.
+            (
+                r#"<EntityType Name="a" BaseType="ex.<b" />"#,
+                "5:41: malformed XML: `<` is not allowed in attribute `BaseType` (write `&lt;`)",
+            ),
+            // Duplicates, also among more attributes than are remembered inline.
+            (
+                r#"<EntityType Name="a" Name="b" />"#,
+                "5:28: malformed XML: duplicated attribute `Name`",
+            ),
+            (
+                r#"<EntityType a="" b="" c="" d="" e="" f="" g="" h="" i="" j="" Name="a" c="" />"#,
+                "5:78: malformed XML: duplicated attribute `c`",
+            ),
+        ]);
+        // Quoting with `'`, white space around `=` and before `/>` is fine.
+        let schema = parse_schema("      <EntityType Name = 'a' BaseType\t=\n\"ex.b\"/>\n");
+        assert_eq!(schema.entity_types[0].base_type.as_deref(), Some("ex.b"));
+    }
+
+    #[test]
+    fn characters_outside_xml_are_refused() {
+        assert_errors(&[
+            // Raw, in an attribute value and in text.
+            (
+                "<EntityType Name=\"a\u{1}\" />",
+                "5:26: malformed XML: character U+0001 is not allowed in XML",
+            ),
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\"><String>\u{1b}[0m</String></Annotation></Annotations>",
+                "5:60: malformed XML: character U+001B is not allowed in XML",
+            ),
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\" String=\"\u{ffff}\" /></Annotations>",
+                "5:60: malformed XML: character U+FFFF is not allowed in XML",
+            ),
+            (
+                "<!-- \u{fffe} --><EntityType Name=\"a\" />",
+                "5:12: malformed XML: character U+FFFE is not allowed in XML",
+            ),
+            // By reference, in text and in an attribute value.
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\"><String>&#x1;</String></Annotation></Annotations>",
+                "5:60: malformed XML: invalid character reference `&#x1;`",
+            ),
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\"><String>&#65534;</String></Annotation></Annotations>",
+                "5:60: malformed XML: invalid character reference `&#65534;`",
+            ),
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\" String=\"a&#8;\" /></Annotations>",
+                "5:60: malformed XML: attribute `String` refers to a character that is not allowed in XML",
+            ),
+        ]);
+        // U+F000..U+FFFD start with the same byte as U+FFFE and are fine, as are tabs,
+        // line breaks and characters beyond U+FFFF, raw or by reference.
+        let schema = parse_schema(
+            "      <Annotations Target=\"\u{f8ff}\u{fffd}\t\u{1f600}\"><Annotation Term=\"T\"><String>&#x9;&#xD;&#x10000;\u{efff}</String></Annotation></Annotations>\n",
+        );
+        assert_eq!(schema.annotations[0].target, "\u{f8ff}\u{fffd} \u{1f600}");
+        assert_eq!(
+            schema.annotations[0].annotations[0].value,
+            AnnotationValue::String("\t\r\u{10000}\u{efff}".into())
+        );
+    }
+
+    #[test]
+    fn non_xml_characters_are_found_across_blocks() {
+        // The scan works in blocks of 4096 bytes: characters that straddle a block
+        // boundary, before and after the offending one, are decoded whole.
+        for padding in 4090..4100 {
+            let text = format!(
+                "{}\u{ffff}",
+                "\u{e9}".repeat(padding / 2) + &"x".repeat(padding % 2)
+            );
+            let at = text.len() - 3;
+            assert_eq!(
+                first_non_xml_char(&text),
+                Some((at, '\u{ffff}')),
+                "{padding}"
+            );
+            let text = format!("{}\u{efbf}\u{1}", "x".repeat(padding));
+            assert_eq!(
+                first_non_xml_char(&text),
+                Some((text.len() - 1, '\u{1}')),
+                "{padding}"
+            );
+            assert_eq!(
+                first_non_xml_char(&text[..text.len() - 1]),
+                None,
+                "{padding}"
+            );
+        }
+        assert_eq!(first_non_xml_char(""), None);
+    }
+
+    #[test]
+    fn element_names_are_checked() {
+        assert_errors(&[
+            (
+                "<Entity\u{b4}Type Name=\"a\" />",
+                "5:8: malformed XML: `Entity\u{b4}Type` is not a valid element name: `\u{b4}` (U+00B4, category Sk) may not appear in it",
+            ),
+            (
+                "<-x/>",
+                "5:8: malformed XML: `-x` is not a valid element name: it may not start with `-` (U+002D, category Pd)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn markup_in_text_and_comments_is_checked() {
+        assert_errors(&[
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\"><String>a ]]> b</String></Annotation></Annotations>",
+                "5:62: malformed XML: `]]>` is not allowed in text (write `]]&gt;`)",
+            ),
+            (
+                "<!-- a -- b -->",
+                "5:14: malformed XML: ill-formed document: forbidden string `--` was found in a comment",
+            ),
+            (
+                "<Annotations Target=\"t\"><Annotation Term=\"T\"><String>a & b</String></Annotation></Annotations>",
+                "5:62: malformed XML: ill-formed document: entity or character reference not closed: `;` not found before end of input",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn doctype_and_misplaced_declarations_are_refused() {
+        let error =
+            parse_err("<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n<edmx:Edmx/>");
+        assert_eq!(
+            error.to_string(),
+            "file.xml:2:1: malformed XML: a document type declaration (`<!DOCTYPE`) is not allowed in CSDL"
+        );
+        let error = parse_err("\n<?xml version=\"1.0\"?><edmx:Edmx/>");
+        assert_eq!(
+            error.to_string(),
+            "file.xml:2:1: malformed XML: the XML declaration must be at the very start of the document"
+        );
+        let error = parse_err("<edmx:Edmx><?XML version=\"1.0\"?></edmx:Edmx>");
+        assert_eq!(
+            error.to_string(),
+            "file.xml:1:12: malformed XML: the processing instruction target `XML` is reserved"
+        );
+        let error = parse_err("<?xml version=\"2.0\"?><edmx:Edmx/>");
+        assert!(
+            error
+                .to_string()
+                .starts_with("file.xml:1:1: malformed XML: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn declared_encoding_must_be_the_one_read() {
+        for declared in ["UTF-8", "utf-8"] {
+            let text = format!("<?xml version=\"1.0\" encoding=\"{declared}\"?><edmx:Edmx/>");
+            parse(&text);
+        }
+        for (declared, expected) in [
+            (
+                "ISO-8859-1",
+                "encoding `ISO-8859-1` is not supported: only UTF-8 and UTF-16 are read",
+            ),
+            (
+                "windows-1252",
+                "encoding `windows-1252` is not supported: only UTF-8 and UTF-16 are read",
+            ),
+            (
+                "UTF-16",
+                "the declaration names encoding `UTF-16` but the input is UTF-8: UTF-16 input must start with a byte order mark",
+            ),
+        ] {
+            let text = format!("<?xml version=\"1.0\" encoding=\"{declared}\"?><edmx:Edmx/>");
+            let error = parse_err(&text);
+            assert_eq!(
+                error.to_string(),
+                format!("file.xml:1:1: malformed XML: {expected}")
+            );
+        }
+    }
+
+    fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+        let mut bytes = if little_endian {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if little_endian {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
+        }
+        bytes
+    }
+
+    fn bytes_err(bytes: &[u8]) -> String {
+        match parse_bytes("file.xml", bytes) {
+            Ok(document) => panic!("expected an error, got {document:?}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn utf8_and_utf16_with_a_byte_order_mark_are_read() {
+        let text = doc("      <EntityType Name=\"\u{e9}t\u{e9}\" />\n      <ComplexType Name=\"\u{1d49c}\" />\n")
+            .replace("encoding=\"utf-8\"", "encoding=\"UTF-16\"");
+        for little_endian in [true, false] {
+            let document = match parse_bytes("file.xml", &utf16(&text, little_endian)) {
+                Ok(document) => document,
+                Err(error) => panic!("{error}"),
+            };
+            let schema = &document.schemas[0];
+            assert_eq!(schema.entity_types[0].name, "\u{e9}t\u{e9}");
+            assert_eq!(schema.complex_types[0].name, "\u{1d49c}");
+            assert_eq!(schema.complex_types[0].pos, pos(6, 7));
+        }
+        // UTF-8, with or without a byte order mark.
+        let text = doc("      <EntityType Name=\"\u{e9}\" />\n");
+        assert_eq!(
+            parse_bytes("file.xml", text.as_bytes()).ok(),
+            Some(parse(&text))
+        );
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(parse_bytes("file.xml", &with_bom).ok(), Some(parse(&text)));
+        // A UTF-16 file may leave out the encoding; it may not name another one.
+        let plain = doc("").replace(" encoding=\"utf-8\"", "");
+        assert!(parse_bytes("file.xml", &utf16(&plain, true)).is_ok());
+        assert_eq!(
+            bytes_err(&utf16(&doc(""), true)),
+            "file.xml:1:1: malformed XML: the declaration names encoding `utf-8` but the input is UTF-16"
+        );
+    }
+
+    #[test]
+    fn bytes_in_other_encodings_are_refused_where_they_stand() {
+        // Latin-1 `é` (0xE9) on line 5.
+        let text = doc("      <EntityType Name=\"caf\u{e9}\" />\n").replace('\u{e9}', "\u{1}");
+        let bytes: Vec<u8> = text
+            .bytes()
+            .map(|b| if b == 1 { 0xE9 } else { b })
+            .collect();
+        assert_eq!(
+            bytes_err(&bytes),
+            "file.xml:5:28: malformed XML: the input is not valid UTF-8 (bytes E9); only UTF-8 and UTF-16 are read"
+        );
+        // Positions after a byte order mark and earlier multi-byte characters.
+        assert_eq!(
+            bytes_err(b"\xEF\xBB\xBF<a>\n\xC3\xA9\xC3\xA9\xFF</a>"),
+            "file.xml:2:3: malformed XML: the input is not valid UTF-8 (bytes FF); only UTF-8 and UTF-16 are read"
+        );
+        assert_eq!(
+            bytes_err(b"<a>\xE2\x82"),
+            "file.xml:1:4: malformed XML: the input ends inside a UTF-8 character"
+        );
+        // UTF-16 without a byte order mark, UTF-32.
+        let mut no_bom = utf16("<edmx:Edmx/>", true);
+        no_bom.drain(..2);
+        assert_eq!(
+            bytes_err(&no_bom),
+            "file.xml:1:1: malformed XML: the input looks like UTF-16 without a byte order mark, \
+             which is not supported: use UTF-8, or UTF-16 with a byte order mark"
+        );
+        let mut big_endian = utf16("<edmx:Edmx/>", false);
+        big_endian.drain(..2);
+        assert!(bytes_err(&big_endian).contains("UTF-16 without a byte order mark"));
+        assert_eq!(
+            bytes_err(b"\xFF\xFE\0\0<\0\0\0"),
+            "file.xml:1:1: malformed XML: the input is UTF-32, which is not supported: use UTF-8"
+        );
+        // Broken UTF-16: an unpaired surrogate, an odd byte at the end.
+        let mut broken = utf16("<a>\n\u{e9}x", true);
+        let at = broken.len() - 2;
+        broken.splice(at.., [0x00, 0xD8]);
+        assert_eq!(
+            bytes_err(&broken),
+            "file.xml:2:2: malformed XML: the input is not valid UTF-16 (unpaired surrogate D800)"
+        );
+        let mut odd = utf16("<a>", false);
+        odd.push(0);
+        assert_eq!(
+            bytes_err(&odd),
+            "file.xml:1:4: malformed XML: the input ends inside a UTF-16 code unit"
+        );
+        // Whatever the bytes, no panic.
+        for bytes in [
+            &b""[..],
+            b"\xFF",
+            b"\xFE",
+            b"\xFF\xFE",
+            b"\xFE\xFF\xD8\x00",
+            b"\0",
+            b"<\0",
+        ] {
+            let _ = parse_bytes("file.xml", bytes);
+        }
     }
 
     #[test]
@@ -2263,5 +3394,27 @@ mod tests {
             }
         }
         assert!(parse_document("file.xml", &text).is_ok());
+
+        // Every byte prefix, in UTF-8 (cutting characters in two) and in UTF-16 of
+        // either byte order (cutting code units and surrogate pairs in two).
+        let text = text
+            .replace("\u{e9}", "\u{1d49c}")
+            .replace(" encoding=\"utf-8\"", "");
+        let root = text.trim_end();
+        let encodings = [
+            (text.as_bytes().to_vec(), root.len(), 1),
+            (utf16(&text, true), utf16(root, true).len(), 2),
+            (utf16(&text, false), utf16(root, false).len(), 2),
+        ];
+        for (bytes, root_end, unit) in &encodings {
+            for end in 0..bytes.len() {
+                let result = parse_bytes("file.xml", bytes.get(..end).unwrap_or_default());
+                // Only the white space after the root element may be missing, and
+                // only whole code units of it.
+                let whole = end >= *root_end && end % unit == 0;
+                assert_eq!(result.is_ok(), whole, "prefix of {end} bytes");
+            }
+            assert!(parse_bytes("file.xml", bytes).is_ok());
+        }
     }
 }

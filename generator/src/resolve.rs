@@ -409,11 +409,13 @@ impl<'a> Resolver<'a> {
                 let qualified = format!("{ns}.{name}");
                 if let Some(&existing) = self.model.by_name.get(&qualified) {
                     let first = self.model.ty(existing).pos;
-                    return Err(self.error(
-                        pos,
-                        format!("{element} {qualified}"),
-                        format!("declared twice (first at line {}:{})", first.line, first.column),
-                    ));
+                    // The built-in `Edm` types, added first, are the only ones without a position.
+                    let message = if first == Pos::default() {
+                        format!("`{qualified}` is a built-in type and cannot be declared (the `Edm` namespace is reserved)")
+                    } else {
+                        format!("declared twice (first at line {}:{})", first.line, first.column)
+                    };
+                    return Err(self.error(pos, format!("{element} {qualified}"), message));
                 }
                 let id = add_type(&mut self.model, &qualified, TypeKind::AnyStructured, pos);
                 if let Some(kind) = kind {

@@ -7,16 +7,22 @@ use crate::ir::Doc;
 pub fn doc_lines(text: &str) -> Doc {
     text.lines()
         .map(|line| {
-            let mut out = String::with_capacity(line.len());
-            let mut rest = line.trim_end();
+            let line = line.trim_end();
+            let mut out = String::with_capacity(line.len() + 1);
+            out.push(' ');
+            // Whether the text written so far ends inside a backtick code span (an odd
+            // number of backticks): kept up to date as text is written, so that each
+            // line is read once whatever its length.
             let mut in_code = false;
+            let mut rest = line;
             while !rest.is_empty() {
-                if (rest.starts_with("http://") || rest.starts_with("https://")) && !in_code {
+                if !in_code && (rest.starts_with("http://") || rest.starts_with("https://")) {
                     let end = rest.find(|c: char| c.is_whitespace() || c == ')').unwrap_or(rest.len());
                     let url = rest[..end].trim_end_matches(['.', ',', ';']);
                     out.push('<');
                     out.push_str(url);
                     out.push('>');
+                    in_code ^= url.matches('`').count() % 2 == 1;
                     rest = &rest[url.len()..];
                     continue;
                 }
@@ -35,7 +41,7 @@ pub fn doc_lines(text: &str) -> Doc {
                 }
                 rest = chars.as_str();
             }
-            format!(" {out}")
+            out
         })
         .collect()
 }
