@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::config::{Config, VersionConfig};
+use crate::csdl::Document;
 use crate::emit::{self, File};
 use crate::error::{Error, Result};
 use crate::{ir, lower, parse, resolve, select};
@@ -42,10 +43,23 @@ fn lower_version(config: &Config, config_dir: &Path, version: &VersionConfig) ->
 
 /// Runs parse, resolve, select and lower on one CSDL text; `file` names it in errors.
 pub fn lower_text(file: &str, text: &str, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
-    let document = parse::parse_document(file, text)?;
-    let model = resolve::resolve(&document, &version.fixups)?;
+    lower_document(&parse::parse_document(file, text)?, version, runtime)
+}
+
+/// Runs resolve, select and lower on an already parsed document (its `file` names it in
+/// errors and in the preamble of the generated files).
+pub fn lower_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
+    let model = resolve::resolve(document, &version.fixups)?;
     let selection = select::select(&model, &version.roots, &version.paths)?;
     lower::lower(&model, &selection, version, runtime)
+}
+
+/// Generates one version from an already parsed document: the files of its module, relative
+/// to the output folder, sorted by path.
+pub fn generate_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<Vec<File>> {
+    let mut files = emit::emit_module(&lower_document(document, version, runtime)?)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// The input path as shown in errors and preambles: `metadata/v1.0.xml`.
