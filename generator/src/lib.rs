@@ -11,6 +11,8 @@
 //! | emit | [`emit`] | IR | formatted Rust source files |
 //!
 //! [`codegen`] ties the stages together and [`write`](mod@write) puts files on disk (or checks them).
+//! [`scratch`] generates the whole of a published schema into a scratch crate (a check of the
+//! generator, not of the generated crate).
 
 pub mod codegen;
 pub mod config;
@@ -21,6 +23,7 @@ pub mod ir;
 pub mod lower;
 pub mod parse;
 pub mod resolve;
+pub mod scratch;
 pub mod select;
 pub mod write;
 
