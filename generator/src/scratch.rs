@@ -93,6 +93,14 @@ pub fn whole_schema_version(document: &Document, version: &OfficialVersion) -> V
     }
 }
 
+/// The same version with the roots and paths of a configured version instead (not its
+/// secrets or fix-ups, which are written for `metadata/`): what generates today.
+pub fn with_configured_roots(mut version: VersionConfig, configured: &VersionConfig) -> VersionConfig {
+    version.roots.clone_from(&configured.roots);
+    version.paths.clone_from(&configured.paths);
+    version
+}
+
 /// Keeps the first `limit` roots and the first `limit` paths (both are sorted), to grow the
 /// checked part of a schema step by step.
 pub fn truncate(version: &mut VersionConfig, limit: usize) {
@@ -211,6 +219,9 @@ mod tests {
         assert_eq!(version.paths, ["alphas", "me", "root", "things"]);
         assert_eq!((version.name.as_str(), version.module.as_str()), ("beta", "beta"));
         assert!(version.secrets.is_empty() && version.fixups.is_empty());
+        let configured = VersionConfig { roots: vec!["a.first.thing".into()], paths: vec!["root".into()], ..version.clone() };
+        let narrowed = with_configured_roots(version.clone(), &configured);
+        assert_eq!((narrowed.roots.as_slice(), narrowed.paths.as_slice()), (&configured.roots[..], &configured.paths[..]));
         let mut limited = version.clone();
         truncate(&mut limited, 2);
         assert_eq!(limited.roots, ["a.first.box", "a.first.thing"]);
@@ -231,9 +242,14 @@ mod tests {
     }
 
     #[test]
-    fn peak_memory_is_read_where_proc_exists() {
-        if Path::new("/proc/self/status").exists() {
-            assert!(peak_rss_kib().is_some_and(|kib| kib > 0));
+    fn peak_memory_is_read_and_reset_where_proc_exists() {
+        let Some(before) = peak_rss_kib() else { return };
+        let big = vec![1u8; 64 << 20];
+        let peak = peak_rss_kib().unwrap();
+        assert!(peak >= before.max(64 << 10), "{before} KiB, then {peak} KiB with 64 MiB more");
+        drop(std::hint::black_box(big));
+        if reset_peak_rss() {
+            assert!(peak_rss_kib().unwrap() < peak);
         }
     }
 }

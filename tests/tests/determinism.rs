@@ -121,8 +121,7 @@ fn official_cases() -> Option<Vec<(Document, VersionConfig)>> {
             let mut version = scratch::whole_schema_version(&document, official);
             if !whole_schema() {
                 let configured = config.versions.iter().find(|v| v.module == official.module).unwrap();
-                version.roots.clone_from(&configured.roots);
-                version.paths.clone_from(&configured.paths);
+                version = scratch::with_configured_roots(version, configured);
             }
             (document, version)
         })

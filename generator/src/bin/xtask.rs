@@ -179,8 +179,7 @@ fn whole_schema(
                     message: format!("no version with module `{}`", official_version.module),
                 }
             })?;
-            version.roots.clone_from(&configured.roots);
-            version.paths.clone_from(&configured.paths);
+            version = scratch::with_configured_roots(version, configured);
         }
         if let Some(limit) = limit {
             scratch::truncate(&mut version, limit);
