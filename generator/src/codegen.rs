@@ -51,11 +51,20 @@ pub fn lower_text(file: &str, text: &str, version: &VersionConfig, runtime: &str
     lower_document(&parse::parse_document(file, text)?, version, runtime)
 }
 
-/// Runs resolve, select and lower on one parsed document.
-fn lower_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
+/// Runs resolve, select and lower on an already parsed document (its `file` names it in
+/// errors and in the preamble of the generated files).
+pub fn lower_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
     let model = resolve::resolve(document, &version.fixups)?;
     let selection = select::select(&model, &version.roots, &version.paths)?;
     lower::lower(&model, &selection, version, runtime)
+}
+
+/// Generates one version from an already parsed document: the files of its module, relative
+/// to the output folder, sorted by path.
+pub fn generate_document(document: &Document, version: &VersionConfig, runtime: &str) -> Result<Vec<File>> {
+    let mut files = emit::emit_module(&lower_document(document, version, runtime)?)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
 /// The input path as shown in errors and preambles: `metadata/v1.0.xml`.

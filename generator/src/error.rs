@@ -71,9 +71,37 @@ pub enum Error {
     #[error("generated code for {file} does not parse: {message}")]
     Emit { file: String, message: String },
 
+    /// Writing the generated files failed part-way. Every file already replaced was put back
+    /// from its backup and every staged file removed, except the files `unrestored` names
+    /// (their backups are left beside them).
+    #[error("{path}: {source}; {}", restore_note(.unrestored))]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        /// Files, relative to the output folder, whose previous contents could not be put back.
+        unrestored: Vec<String>,
+    },
+
+    /// `--check` found staged files or backups that an interrupted write left behind, relative
+    /// to the output folder.
+    #[error(
+        "an interrupted write left {} behind: run `cargo xtask codegen` to finish it (a backup holds a file's previous contents)",
+        .files.join(", ")
+    )]
+    Torn { files: Vec<String> },
+
     /// `--check` found files that differ from a fresh generation.
     #[error("generated files are stale (run `cargo xtask codegen`): {}", .files.join(", "))]
     Stale { files: Vec<String> },
+}
+
+fn restore_note(unrestored: &[String]) -> String {
+    if unrestored.is_empty() {
+        "nothing was changed".to_owned()
+    } else {
+        format!("not put back: {} (their backups are beside them)", unrestored.join(", "))
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -11,6 +11,9 @@
 //! | emit | [`emit`] | IR | formatted Rust source files |
 //!
 //! [`codegen`] ties the stages together and [`write`](mod@write) puts files on disk (or checks them).
+//! [`scratch`] generates the whole of a published schema into a scratch crate (a check of the
+//! generator, not of the generated crate). [`shuffle`] reorders a parsed document without changing
+//! its meaning, to test that the output does not depend on declaration order.
 
 pub mod codegen;
 pub mod config;
@@ -22,7 +25,9 @@ pub mod lower;
 pub mod names;
 pub mod parse;
 pub mod resolve;
+pub mod scratch;
 pub mod select;
+pub mod shuffle;
 pub mod write;
 
 pub use error::{Error, Result};
