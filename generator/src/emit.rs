@@ -188,14 +188,30 @@ fn models(module: &ir::Module) -> Result<TokenStream> {
     let enums = module.enums.iter().map(enumeration);
     let structs = module.structs.iter().map(structure);
     let unions = module.unions.iter().map(|u| union(u, &module.structs));
+    let secrets = secret_names(module);
     Ok(quote! {
         //! The model types: one per entity, complex and enum type of the closure.
         use std::fmt;
         #rt
+        #secrets
         #(#enums)*
         #(#structs)*
         #(#unions)*
     })
+}
+
+/// `SECRET_NAMES`: the wire names of the secret properties (`secrets` in `codegen.toml`),
+/// which the runtime redacts in kept JSON and error responses.
+fn secret_names(module: &ir::Module) -> TokenStream {
+    let fields = module.structs.iter().flat_map(|s| &s.fields).chain(module.patches.iter().flat_map(|p| &p.fields));
+    let names: std::collections::BTreeSet<&str> = fields.filter(|f| f.secret).map(|f| f.wire.as_str()).collect();
+    let names = names.into_iter();
+    quote! {
+        /// The wire names of this version's secret properties: their values are redacted from
+        /// `Debug` output (in `additional` too, in any letter case and at any depth) and from
+        /// the errors of its requests.
+        pub const SECRET_NAMES: &[&::core::primitive::str] = &[#(#names),*];
+    }
 }
 
 fn enumeration(e: &ir::Enum) -> TokenStream {
@@ -332,7 +348,7 @@ fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool) -> TokenSt
                 let mut d = f.debug_struct(#name);
                 if let Some(value) = &self.odata_type { d.field("odata_type", value); }
                 #debug
-                if !self.additional.is_empty() { d.field("additional", &self.additional); }
+                if !self.additional.is_empty() { d.field("additional", &rt::redact::RedactedJson::new(&self.additional, super::models::SECRET_NAMES)); }
                 d.finish()
             }
         }
@@ -928,13 +944,13 @@ fn builder(module: &ir::Module, b: &ir::Builder) -> TokenStream {
                 /// Another service root, such as a national cloud's or a test server's
                 /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
                 pub fn with_base_url(base_url: impl Into<std::sync::Arc<str>>) -> Self {
-                    Self { path: rt::RequestPath::new(base_url) }
+                    Self::from_path(rt::RequestPath::new(base_url))
                 }
 
                 /// Requests under `path`, a service root (used by clients that carry their own
                 /// settings in the path).
                 pub fn from_path(path: rt::RequestPath) -> Self {
-                    Self { path }
+                    Self { path: path.with_secret_names(super::models::SECRET_NAMES) }
                 }
             }
 

@@ -6,6 +6,11 @@
 use std::fmt;
 use crate::runtime as rt;
 
+/// The wire names of this version's secret properties: their values are redacted from
+/// `Debug` output (in `additional` too, in any letter case and at any depth) and from
+/// the errors of its requests.
+pub const SECRET_NAMES: &[&::core::primitive::str] = &["token"];
+
 /// The progress of an action sent to a device or other resource.
 ///
 /// Forward compatible: a member this crate does not know is read as `Unknown` with its text, and written back unchanged. CSDL: `microsoft.graph.actionState`.
@@ -532,7 +537,13 @@ impl fmt::Debug for Entity {
             d.field("id", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }
@@ -763,7 +774,13 @@ impl fmt::Debug for VppToken {
             d.field("vpp_token_account_type", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }
@@ -1093,7 +1110,13 @@ impl fmt::Debug for VppTokenActionResult {
             d.field("start_date_time", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }
@@ -1259,7 +1282,13 @@ impl fmt::Debug for VppTokenLicenseSummary {
             d.field("vpp_token_id", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }
@@ -1450,7 +1479,13 @@ impl fmt::Debug for VppTokenRevokeLicensesActionResult {
             d.field("total_licenses_count", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }

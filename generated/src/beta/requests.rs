@@ -63,15 +63,15 @@ impl GraphRequestBuilder {
     /// Another service root, such as a national cloud's or a test server's
     /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
     pub fn with_base_url(base_url: impl Into<std::sync::Arc<str>>) -> Self {
-        Self {
-            path: rt::RequestPath::new(base_url),
-        }
+        Self::from_path(rt::RequestPath::new(base_url))
     }
 
     /// Requests under `path`, a service root (used by clients that carry their own
     /// settings in the path).
     pub fn from_path(path: rt::RequestPath) -> Self {
-        Self { path }
+        Self {
+            path: path.with_secret_names(super::models::SECRET_NAMES),
+        }
     }
 }
 
@@ -593,7 +593,13 @@ impl fmt::Debug for VppTokenPatch {
             d.field("vpp_token_account_type", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(
+                    &self.additional,
+                    super::models::SECRET_NAMES,
+                ),
+            );
         }
         d.finish()
     }
