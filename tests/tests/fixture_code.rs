@@ -336,3 +336,27 @@ fn polymorphic_values_whose_variants_disagree_on_a_property_type_are_buffered() 
     .unwrap_err();
     assert!(error.to_string().contains("invalid type"), "{error}");
 }
+
+#[test]
+fn a_secret_declared_on_one_variant_is_redacted_in_the_others() {
+    use inheritance::{AnyOutcome, Job, SECRET_NAMES};
+    // `reason` is a secret of `failedOutcome`; a plain `outcome` keeps it in `additional`.
+    assert_eq!(SECRET_NAMES, ["reason"]);
+    let body = json!({
+        "id": "1",
+        "result": {"@odata.type": "#sample.ns.outcome", "startedAt": "2024-01-01T00:00:00Z", "reason": "s3cret-1"},
+        "history": [
+            {"@odata.type": "#sample.ns.retriedOutcome", "startedAt": "2024-01-01T00:00:00Z", "attempts": 2, "reason": "s3cret-2"},
+            {"startedAt": "2024-01-01T00:00:00Z", "REASON": {"deep": ["s3cret-3"]}}
+        ],
+        "marks": [{"@odata.type": "#sample.ns.dot", "size": 1, "Reason": "s3cret-4"}]
+    });
+    let (job, back) = round_trip::<Job>(&body);
+    assert_eq!(back, body);
+    assert!(
+        matches!(&job.result, Some(AnyOutcome::Outcome(o)) if o.additional["reason"] == "s3cret-1")
+    );
+    let shown = format!("{job:?}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}

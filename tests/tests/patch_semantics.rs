@@ -19,7 +19,7 @@ fn beta_update_body(patch: &beta::VppTokenPatch) -> Vec<u8> {
         request.headers()[http::header::CONTENT_TYPE],
         "application/json"
     );
-    request.into_body()
+    request.into_body().into_vec()
 }
 
 /// The body bytes of the update request for `patch` (v1.0).
@@ -30,7 +30,7 @@ fn v1_update_body(patch: &v1_0::VppTokenPatch) -> Vec<u8> {
         .update(patch)
         .to_request()
         .unwrap();
-    request.into_body()
+    request.into_body().into_vec()
 }
 
 fn text(bytes: &[u8]) -> &str {
@@ -152,7 +152,7 @@ fn revoke_licenses_parameters() {
     let body = |parameters: &beta::RevokeLicensesParameters| {
         let request = item.revoke_licenses(parameters).to_request().unwrap();
         assert_eq!(request.method(), http::Method::POST);
-        String::from_utf8(request.into_body()).unwrap()
+        String::from_utf8(request.into_body().into_vec()).unwrap()
     };
     assert_eq!(
         body(&beta::RevokeLicensesParameters::default()),

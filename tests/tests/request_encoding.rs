@@ -38,7 +38,7 @@ fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
 /// Checks that `request` addresses `/{version}/deviceAppManagement/vppTokens/{segment}{suffix}`
 /// and that the key is exactly one segment.
 fn assert_key_segment(
-    request: &http::Request<Vec<u8>>,
+    request: &http::Request<graph_vpptoken::runtime::RequestBody>,
     version: &str,
     segment: &str,
     key: &str,

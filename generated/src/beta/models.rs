@@ -5,6 +5,11 @@
 
 use crate::runtime as rt;
 
+/// The wire names of this version's secret properties: their values are redacted from
+/// `Debug` output (in `additional` too, in any letter case and at any depth) and from
+/// the errors of its requests.
+pub const SECRET_NAMES: &[&::core::primitive::str] = &["token"];
+
 /// The progress of an action sent to a device or other resource.
 ///
 /// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.actionState`.
@@ -531,7 +536,10 @@ impl ::core::fmt::Debug for Entity {
             d.field("id", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }
@@ -771,7 +779,10 @@ impl ::core::fmt::Debug for VppToken {
             d.field("vpp_token_account_type", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }
@@ -1104,7 +1115,10 @@ impl ::core::fmt::Debug for VppTokenActionResult {
             d.field("start_date_time", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }
@@ -1273,7 +1287,10 @@ impl ::core::fmt::Debug for VppTokenLicenseSummary {
             d.field("vpp_token_id", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }
@@ -1467,7 +1484,10 @@ impl ::core::fmt::Debug for VppTokenRevokeLicensesActionResult {
             d.field("total_licenses_count", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }

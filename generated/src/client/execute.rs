@@ -10,7 +10,7 @@ use super::Client;
 use super::auth::authorization;
 use super::error::{Error, transport};
 use super::retry::is_retryable_status;
-use crate::runtime::{BuildError, GraphError, Operation};
+use crate::runtime::{BuildError, GraphError, Operation, RequestBody};
 
 impl Client {
     /// Sends `operation` and parses its response, retrying as the [`RetryPolicy`] says.
@@ -55,7 +55,10 @@ impl Client {
             let method = request.method().clone();
             let (retry_after, last) = match self.inner.http.execute(request).await {
                 Ok(response) if is_retryable_status(response.status()) => {
-                    let error = GraphError::from_response(&read(response).await?);
+                    let error = GraphError::from_response_redacted(
+                        &read(response).await?,
+                        &operation.secrets(),
+                    );
                     let delay = error
                         .retry_after
                         .map(|r| r.delay_from(OffsetDateTime::now_utc()));
@@ -86,14 +89,18 @@ impl Client {
 
     /// Turns a rendered request into a `reqwest` one with the `Authorization` header and the
     /// timeout, after checking that it goes to the service root.
-    async fn prepare(&self, request: http::Request<Vec<u8>>) -> Result<reqwest::Request, Error> {
+    async fn prepare(
+        &self,
+        request: http::Request<RequestBody>,
+    ) -> Result<reqwest::Request, Error> {
         let url = request.uri().to_string();
-        let mut request = reqwest::Request::try_from(request).map_err(|e| {
-            Error::Build(BuildError::InvalidUrl {
-                url,
-                message: e.to_string(),
-            })
-        })?;
+        let mut request =
+            reqwest::Request::try_from(request.map(RequestBody::into_vec)).map_err(|e| {
+                Error::Build(BuildError::InvalidUrl {
+                    url,
+                    message: e.to_string(),
+                })
+            })?;
         self.check_url(request.url())?;
         let authorization = authorization(&*self.inner.token).await?;
         request.headers_mut().insert(AUTHORIZATION, authorization);

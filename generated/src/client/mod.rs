@@ -167,6 +167,10 @@ impl Client {
     /// The request for the page after `page`, carrying this client (so that
     /// [`NextPage::send`] works), or `None` on the last page.
     #[must_use]
+    ///
+    /// The page knows no secret names: give them with [`NextPage::with_secret_names`] (a
+    /// version module's `SECRET_NAMES`) to have them redacted from its errors. The pages of
+    /// an [`ItemStream`] get those of its first request.
     pub fn next_page<T>(&self, page: &Collection<T>) -> Option<NextPage<T>> {
         page.next_page().map(|next| next.with_client(self.clone()))
     }

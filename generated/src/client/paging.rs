@@ -35,6 +35,8 @@ pub struct ItemStream<T> {
     items: std::vec::IntoIter<T>,
     pages: usize,
     max_pages: Option<usize>,
+    /// The secret property names of the first request, for the requests of the next pages.
+    secret_names: &'static [&'static str],
 }
 
 // No field is ever pinned in place: the futures are boxed and the items are plain values.
@@ -59,6 +61,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     where
         O: Operation<Output = Collection<T>> + Send + Sync + 'static,
     {
+        let secret_names = operation.secrets().names();
         let first: PageFuture<T> = match client.clone() {
             Some(client) => Box::pin(async move { client.execute(&operation).await }),
             None => Box::pin(async { Err(Error::NotBound) }),
@@ -70,6 +73,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             items: Vec::new().into_iter(),
             pages: 0,
             max_pages: None,
+            secret_names,
         }
     }
 
@@ -147,7 +151,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
             match (this.next_link.take(), &this.client) {
                 (Some(url), Some(client)) if !this.limit_reached() => {
                     let client = client.clone();
-                    let next = NextPage::<T>::new(url);
+                    let next = NextPage::<T>::new(url).with_secret_names(this.secret_names);
                     this.in_flight = Some(Box::pin(async move { client.execute(&next).await }));
                 }
                 _ => return Poll::Ready(None),

@@ -2,7 +2,9 @@
 //! ([`ResponseError`]) and to build a request ([`BuildError`]).
 //!
 //! None of these types holds request headers, so an `Authorization` value can never appear in
-//! their `Debug` or `Display` output.
+//! their `Debug` or `Display` output. The body of an error response is never printed (see
+//! [`ErrorBody`]), and the errors of generated requests have the secrets of their API version
+//! and the secret values they sent scrubbed (see [`GraphError::redact`]).
 
 use std::fmt;
 
@@ -13,12 +15,17 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
 use super::json::Map;
+use super::redact::Secrets;
 
 /// An error response from Microsoft Graph: a non-success status with, usually, a body like
 /// `{"error":{"code":"…","message":"…","innerError":{"request-id":"…","date":"…"}}}`.
 ///
 /// A body that is not JSON or has another shape still gives a `GraphError`, with `code` and
-/// `message` left empty and the raw text in `body`.
+/// `message` left empty and the text in `body`.
+///
+/// Neither `Debug` nor `Display` shows the body: it may echo what was sent, secrets included.
+/// The errors of generated requests are redacted (see [`GraphError::redact`]) before they are
+/// returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphError {
     /// The HTTP status of the response.
@@ -31,8 +38,77 @@ pub struct GraphError {
     pub inner_error: Option<InnerError>,
     /// The parsed `Retry-After` header, sent with 429 and 503 responses.
     pub retry_after: Option<RetryAfter>,
-    /// The response body as text (invalid UTF-8 replaced).
-    pub body: String,
+    /// The response body as text (invalid UTF-8 replaced), kept out of `Debug`; read it with
+    /// [`ErrorBody::as_str`].
+    pub body: ErrorBody,
+}
+
+/// The body of an error response, as text (invalid UTF-8 replaced).
+///
+/// Its `Debug` output shows only its length and whether it is JSON: a body may echo what the
+/// request sent, secrets included. [`ErrorBody::as_str`] gives the text; after
+/// [`GraphError::redact`] it has the secrets replaced by
+/// [`REDACTED`](super::redact::REDACTED).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ErrorBody(String);
+
+impl ErrorBody {
+    /// The body's text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The length of the text, in bytes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the body is JSON.
+    #[must_use]
+    pub fn is_json(&self) -> bool {
+        serde_json::from_str::<serde::de::IgnoredAny>(&self.0).is_ok()
+    }
+
+    /// Replaces the secrets in the body: in a JSON body the values of the secret properties
+    /// (at any depth) and the sent values; in any other text the sent values, written plainly
+    /// or JSON-escaped.
+    fn redact(&mut self, secrets: &Secrets) {
+        if secrets.is_empty() || self.0.is_empty() {
+            return;
+        }
+        if let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&self.0) {
+            if secrets.redact_json(&mut json) {
+                self.0 = json.to_string();
+            }
+            return;
+        }
+        secrets.scrub_in_place(&mut self.0);
+        // A sent value may appear escaped in text that is almost JSON.
+        secrets.escaped().scrub_in_place(&mut self.0);
+    }
+}
+
+impl From<String> for ErrorBody {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl fmt::Debug for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorBody")
+            .field("len", &self.0.len())
+            .field("json", &self.is_json())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The `innerError` object of a Graph error: ids to quote when asking Microsoft for support.
@@ -63,12 +139,12 @@ pub struct InnerError {
 /// The wire shape of an error body.
 #[derive(Deserialize)]
 struct ErrorEnvelope {
-    error: ErrorBody,
+    error: ErrorMember,
 }
 
 /// The `error` member of an error body.
 #[derive(Deserialize)]
-struct ErrorBody {
+struct ErrorMember {
     #[serde(default)]
     code: Option<String>,
     #[serde(default)]
@@ -100,8 +176,51 @@ impl GraphError {
             message,
             inner_error,
             retry_after,
-            body: String::from_utf8_lossy(bytes).into_owned(),
+            body: ErrorBody(String::from_utf8_lossy(bytes).into_owned()),
         }
+    }
+
+    /// Replaces the secrets in the error: in the body, the values of the properties named in
+    /// `secrets` (at any depth of JSON, names matched ignoring case) and the secret values the
+    /// request sent; in the code, the message and the inner error, the sent values (and, in
+    /// the inner error's other members, the values of secret properties). Each takes the form
+    /// [`REDACTED`](super::redact::REDACTED).
+    ///
+    /// The errors returned by generated requests have been through this already, with the
+    /// secret names of their API version and the values they sent.
+    pub fn redact(&mut self, secrets: &Secrets) {
+        if secrets.is_empty() {
+            return;
+        }
+        self.body.redact(secrets);
+        for text in [&mut self.code, &mut self.message].into_iter().flatten() {
+            secrets.scrub_in_place(text);
+        }
+        if let Some(inner) = &mut self.inner_error {
+            let fields = [
+                &mut inner.request_id,
+                &mut inner.client_request_id,
+                &mut inner.date,
+            ];
+            for text in fields.into_iter().flatten() {
+                secrets.scrub_in_place(text);
+            }
+            let mut additional = serde_json::Value::Object(std::mem::take(&mut inner.additional));
+            secrets.redact_json(&mut additional);
+            if let serde_json::Value::Object(map) = additional {
+                inner.additional = map;
+            }
+        }
+    }
+
+    /// [`GraphError::from_response`], then [`GraphError::redact`] with `secrets`.
+    pub fn from_response_redacted<B: AsRef<[u8]>>(
+        response: &http::Response<B>,
+        secrets: &Secrets,
+    ) -> Self {
+        let mut error = Self::from_response(response);
+        error.redact(secrets);
+        error
     }
 
     /// The `request-id` from the inner error, if any.
@@ -210,6 +329,16 @@ impl ResponseError {
             Self::Decode { .. } | Self::UnexpectedStatus { .. } => None,
         }
     }
+
+    /// The error with the secrets in a Graph error replaced (see [`GraphError::redact`]);
+    /// the other variants quote no value and are returned as they are.
+    #[must_use]
+    pub fn redacted(mut self, secrets: &Secrets) -> Self {
+        if let Self::Status(e) = &mut self {
+            e.redact(secrets);
+        }
+        self
+    }
 }
 
 /// A request that could not be built.
@@ -286,7 +415,7 @@ mod tests {
         assert_eq!(inner.date.as_deref(), Some("2024-03-05T10:11:12"));
         assert_eq!(inner.additional.get("extra"), Some(&serde_json::json!(1)));
         assert_eq!(e.retry_after, None);
-        assert_eq!(e.body, FULL);
+        assert_eq!(e.body.as_str(), FULL);
         assert_eq!(
             e.to_string(),
             "HTTP 404 Not Found: ResourceNotFound: The vppToken was not found. \
@@ -307,12 +436,12 @@ mod tests {
         let e = GraphError::from_response(&response(502, "<html>Bad gateway</html>"));
         assert_eq!(e.status, StatusCode::BAD_GATEWAY);
         assert_eq!((e.code, e.message, e.inner_error), (None, None, None));
-        assert_eq!(e.body, "<html>Bad gateway</html>");
+        assert_eq!(e.body.as_str(), "<html>Bad gateway</html>");
         let e = GraphError::from_response(&response(500, r#"{"odata.error":{}}"#));
         assert_eq!(e.code, None);
         assert_eq!(e.to_string(), "HTTP 500 Internal Server Error");
         let e = GraphError::from_response(&response(500, ""));
-        assert_eq!(e.body, "");
+        assert_eq!(e.body.as_str(), "");
     }
 
     #[test]

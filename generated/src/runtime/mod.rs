@@ -7,6 +7,8 @@
 //! - [`patch`]: [`Patch`], the tri-state value of a property in an update body.
 //! - [`json`]: helpers for the generated serde visitors: borrowed keys, explicit `null`s and
 //!   unknown properties kept for writing back, `@odata.type` matching, redaction.
+//! - [`redact`]: [`Secrets`], what to keep out of errors (secret property names and the values
+//!   a request sent), and [`redact::RedactedJson`], the `Debug` view of kept JSON.
 //! - [`collection`]: [`Collection`], a page of a collection response with its
 //!   `@odata.nextLink`.
 //! - [`error`]: [`GraphError`] and the other error types.
@@ -46,6 +48,7 @@ pub mod json;
 pub mod literal;
 pub mod ops;
 pub mod patch;
+pub mod redact;
 pub mod request;
 pub mod schema;
 
@@ -58,6 +61,9 @@ pub use serde_json;
 pub use collection::Collection;
 pub use datetime::{DateTimeOffset, DateTimeParseError};
 pub use enums::{FlagSet, StringEnum, UnknownValue};
-pub use error::{BuildError, GraphError, InnerError, ResponseError, RetryAfter};
+pub use error::{BuildError, ErrorBody, GraphError, InnerError, ResponseError, RetryAfter};
 pub use patch::Patch;
-pub use request::{JsonBody, NextPage, ODataLiteral, Operation, QueryOptions, RequestPath};
+pub use redact::Secrets;
+pub use request::{
+    JsonBody, NextPage, ODataLiteral, Operation, QueryOptions, RequestBody, RequestPath,
+};

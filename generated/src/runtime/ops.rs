@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 
 use super::collection::Collection;
 use super::error::{BuildError, ResponseError};
-use super::request::{self, JsonBody, Operation, QueryOptions, RequestPath};
+use super::redact::Secrets;
+use super::request::{self, JsonBody, Operation, QueryOptions, RequestBody, RequestPath};
 
 /// The property names of an entity that `$select` accepts (generated per entity).
 pub trait Selectable: Copy {
@@ -153,7 +154,7 @@ impl<T, P: Selectable> List<T, P> {
 impl<T: DeserializeOwned, P: Selectable> Operation for List<T, P> {
     type Output = Collection<T>;
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         self.path.check()?;
         request::build(Method::GET, self.url(), None)
     }
@@ -162,14 +163,18 @@ impl<T: DeserializeOwned, P: Selectable> Operation for List<T, P> {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        request::parse_json(response)
+        request::parse_json(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.path.secret_names())
     }
 }
 
 impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
     type Output = T;
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         self.path.check()?;
         request::build(Method::GET, self.url(), None)
     }
@@ -178,7 +183,11 @@ impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        request::parse_json(response)
+        request::parse_json(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.path.secret_names())
     }
 }
 
@@ -221,7 +230,7 @@ impl Count {
 impl Operation for Count {
     type Output = u64;
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         self.path.check()?;
         request::build_text(Method::GET, self.url(), "text/plain")
     }
@@ -230,7 +239,11 @@ impl Operation for Count {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        request::parse_count(response)
+        request::parse_count(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.path.secret_names())
     }
 }
 
@@ -287,9 +300,8 @@ macro_rules! body_request {
         impl<T: DeserializeOwned> Operation for $name<T> {
             type Output = $output;
 
-            fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+            fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
                 self.path.check()?;
-        self.path.check()?;
                 request::build($method, self.url(), Some(&self.body))
             }
 
@@ -297,7 +309,11 @@ macro_rules! body_request {
                 &self,
                 response: &Response<B>,
             ) -> Result<Self::Output, ResponseError> {
-                $parse(response)
+                $parse(response).map_err(|e| e.redacted(&self.secrets()))
+            }
+
+            fn secrets(&self) -> Secrets {
+                body_secrets(&self.path, Some(&self.body))
             }
         }
     };
@@ -341,7 +357,7 @@ impl Delete {
 impl Operation for Delete {
     type Output = ();
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         self.path.check()?;
         request::build(Method::DELETE, self.url(), None)
     }
@@ -350,7 +366,21 @@ impl Operation for Delete {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        request::parse_empty(response)
+        request::parse_empty(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.path.secret_names())
+    }
+}
+
+/// The secrets of a request on `path` that sends `body`: the path's secret names and the
+/// values the body gives the properties so named.
+fn body_secrets(path: &RequestPath, body: Option<&JsonBody>) -> Secrets {
+    let secrets = Secrets::new(path.secret_names());
+    match body.map(JsonBody::bytes) {
+        Some(Ok(bytes)) => secrets.with_sent_body(bytes),
+        Some(Err(_)) | None => secrets,
     }
 }
 
@@ -508,7 +538,7 @@ impl<E> fmt::Debug for Invoke<E> {
 impl<E: Expect> Operation for Invoke<E> {
     type Output = E::Output;
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         self.path.check()?;
         request::build(self.method.clone(), self.url(), self.body.as_ref())
     }
@@ -517,7 +547,11 @@ impl<E: Expect> Operation for Invoke<E> {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        E::parse(response)
+        E::parse(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        body_secrets(&self.path, self.body.as_ref())
     }
 }
 
@@ -681,7 +715,7 @@ mod tests {
         assert_eq!(request.method(), Method::PATCH);
         assert_eq!(request.uri().path(), "/beta/things/a%2Fb");
         assert_eq!(request.headers()["content-type"], "application/json");
-        assert_eq!(request.body().as_slice(), br#"{"x":null}"#);
+        assert_eq!(&**request.body(), br#"{"x":null}"#);
         let ok = Response::builder().status(200).body(r#"{"x":1}"#).unwrap();
         assert_eq!(
             update.parse_response(&ok).unwrap(),

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use super::collection::Collection;
 use super::datetime::DateTimeOffset;
 use super::error::{BuildError, GraphError, ResponseError};
+use super::redact::{self, Secrets};
 
 /// A request to Graph, independent of any HTTP client.
 ///
@@ -24,21 +25,29 @@ pub trait Operation {
     /// The result of a successful response.
     type Output;
 
-    /// Renders the HTTP request: method, URL, headers and body.
+    /// Renders the HTTP request: method, URL, headers and body (whose `Debug` output does not
+    /// show its bytes, see [`RequestBody`]).
     ///
     /// # Errors
     /// Returns a [`BuildError`] when the URL is invalid or the body could not be serialized.
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError>;
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError>;
 
     /// Reads the response to the request.
     ///
     /// # Errors
-    /// Returns [`ResponseError::Status`] for an error status, and the other variants when the
-    /// response does not have the expected form.
+    /// Returns [`ResponseError::Status`] for an error status, with the [`Self::secrets`]
+    /// replaced (see [`GraphError::redact`]), and the other variants when the response does
+    /// not have the expected form.
     fn parse_response<B: AsRef<[u8]>>(
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError>;
+
+    /// The secrets to keep out of the errors of this request: the secret property names of
+    /// its API version and the secret values its body sends. None by default.
+    fn secrets(&self) -> Secrets {
+        Secrets::default()
+    }
 }
 
 /// Everything except the unreserved characters `A-Z a-z 0-9 - . _ ~`.
@@ -97,6 +106,8 @@ pub struct RequestPath {
     path: String,
     /// A key that cannot address one entity (empty, `.` or `..`), reported by [`Self::check`].
     invalid_key: Option<Arc<str>>,
+    /// The secret property names of the API version (see [`Self::with_secret_names`]).
+    secret_names: &'static [&'static str],
     /// The client that sends requests on this path, if any; not part of equality or `Debug`.
     #[cfg(feature = "client")]
     client: Option<crate::client::Client>,
@@ -115,7 +126,10 @@ impl fmt::Debug for RequestPath {
 #[cfg(feature = "client")]
 impl PartialEq for RequestPath {
     fn eq(&self, other: &Self) -> bool {
-        self.base == other.base && self.path == other.path && self.invalid_key == other.invalid_key
+        self.base == other.base
+            && self.path == other.path
+            && self.invalid_key == other.invalid_key
+            && self.secret_names == other.secret_names
     }
 }
 
@@ -151,9 +165,26 @@ impl RequestPath {
             base,
             path: String::new(),
             invalid_key: None,
+            secret_names: &[],
             #[cfg(feature = "client")]
             client: None,
         }
+    }
+
+    /// The same path, for an API version whose secret properties have these wire names (a
+    /// version module's `SECRET_NAMES`): the errors of requests on it (and on the paths
+    /// derived from it) have their values replaced (see [`Operation::secrets`]).
+    #[must_use]
+    pub fn with_secret_names(mut self, names: &'static [&'static str]) -> Self {
+        self.secret_names = names;
+        self
+    }
+
+    /// The secret property names of the API version (empty unless set with
+    /// [`Self::with_secret_names`]).
+    #[must_use]
+    pub fn secret_names(&self) -> &'static [&'static str] {
+        self.secret_names
     }
 
     /// Appends `/literal` as written: for names such as `deviceAppManagement`, `$count` or
@@ -247,6 +278,7 @@ impl RequestPath {
             base: Arc::clone(&self.base),
             path,
             invalid_key: self.invalid_key.clone(),
+            secret_names: self.secret_names,
             #[cfg(feature = "client")]
             client: self.client.clone(),
         }
@@ -458,6 +490,55 @@ impl fmt::Debug for JsonBody {
     }
 }
 
+/// The body of a rendered request: the bytes to send.
+///
+/// It dereferences to (and is [`AsRef`]) `[u8]`; its `Debug` output shows only the length, so
+/// that printing a rendered [`http::Request`] cannot show a secret it sends.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RequestBody(Vec<u8>);
+
+impl RequestBody {
+    /// The bytes, for a client that takes ownership of them.
+    #[must_use]
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for RequestBody {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for RequestBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for RequestBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<RequestBody> for Vec<u8> {
+    fn from(body: RequestBody) -> Self {
+        body.0
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBody")
+            .field("len", &self.0.len())
+            .finish()
+    }
+}
+
 /// The media type of JSON.
 fn application_json() -> HeaderValue {
     HeaderValue::from_static("application/json")
@@ -473,7 +554,7 @@ pub fn build(
     method: Method,
     url: String,
     body: Option<&JsonBody>,
-) -> Result<Request<Vec<u8>>, BuildError> {
+) -> Result<Request<RequestBody>, BuildError> {
     let bytes = match body {
         Some(body) => Some(body.bytes()?.to_vec()),
         None => None,
@@ -483,7 +564,7 @@ pub fn build(
         request
             .headers_mut()
             .insert(CONTENT_TYPE, application_json());
-        *request.body_mut() = bytes;
+        *request.body_mut() = RequestBody(bytes);
     }
     Ok(request)
 }
@@ -497,7 +578,7 @@ pub fn build_text(
     method: Method,
     url: String,
     accept: &'static str,
-) -> Result<Request<Vec<u8>>, BuildError> {
+) -> Result<Request<RequestBody>, BuildError> {
     let accept = HeaderValue::from_str(accept).map_err(|e| BuildError::Header {
         name: "Accept",
         message: e.to_string(),
@@ -509,12 +590,12 @@ fn request(
     method: Method,
     url: String,
     accept: HeaderValue,
-) -> Result<Request<Vec<u8>>, BuildError> {
+) -> Result<Request<RequestBody>, BuildError> {
     let uri = http::Uri::try_from(url.as_str()).map_err(|e| BuildError::InvalidUrl {
         message: e.to_string(),
         url,
     })?;
-    let mut request = Request::new(Vec::new());
+    let mut request = Request::new(RequestBody::default());
     *request.method_mut() = method;
     *request.uri_mut() = uri;
     request.headers_mut().insert(ACCEPT, accept);
@@ -544,19 +625,20 @@ fn is_empty<B: AsRef<[u8]>>(response: &Response<B>) -> bool {
         || body_bytes(response).iter().all(u8::is_ascii_whitespace)
 }
 
-/// Decodes JSON, reporting the path of the failing value.
+/// Decodes JSON, reporting the path of the failing value and what was expected, but never the
+/// value itself (see [`redact::decode_message`]).
 fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, ResponseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|e| ResponseError::Decode {
             status,
             path: e.path().to_string(),
-            message: e.inner().to_string(),
+            message: redact::decode_message(e.inner()),
         })?;
     deserializer.end().map_err(|e| ResponseError::Decode {
         status,
         path: ".".to_owned(),
-        message: e.to_string(),
+        message: redact::decode_message(&e),
     })?;
     Ok(value)
 }
@@ -619,14 +701,16 @@ pub fn parse_count<B: AsRef<[u8]>>(response: &Response<B>) -> Result<u64, Respon
     let text = std::str::from_utf8(body_bytes(response))
         .map_err(|e| decode_error(format!("the count is not UTF-8: {e}")))?
         .trim();
+    // The text is not quoted: the message names what was expected, never the value.
     text.parse()
-        .map_err(|e| decode_error(format!("invalid count {text:?}: {e}")))
+        .map_err(|e| decode_error(format!("the count is not a non-negative integer: {e}")))
 }
 
 /// The request for the next page of a collection: a GET on its `@odata.nextLink`.
 pub struct NextPage<T> {
     url: String,
     item: PhantomData<fn() -> T>,
+    secret_names: &'static [&'static str],
     /// The client that sends the request, if any; not part of `Debug`.
     #[cfg(feature = "client")]
     client: Option<crate::client::Client>,
@@ -639,9 +723,18 @@ impl<T> NextPage<T> {
         Self {
             url,
             item: PhantomData,
+            secret_names: &[],
             #[cfg(feature = "client")]
             client: None,
         }
+    }
+
+    /// The same request, for an API version whose secret properties have these wire names
+    /// (see [`RequestPath::with_secret_names`]).
+    #[must_use]
+    pub fn with_secret_names(mut self, names: &'static [&'static str]) -> Self {
+        self.secret_names = names;
+        self
     }
 
     /// The URL of the page.
@@ -656,6 +749,7 @@ impl<T> Clone for NextPage<T> {
         Self {
             url: self.url.clone(),
             item: PhantomData,
+            secret_names: self.secret_names,
             #[cfg(feature = "client")]
             client: self.client.clone(),
         }
@@ -700,7 +794,7 @@ impl<T> fmt::Debug for NextPage<T> {
 impl<T: DeserializeOwned> Operation for NextPage<T> {
     type Output = Collection<T>;
 
-    fn to_request(&self) -> Result<Request<Vec<u8>>, BuildError> {
+    fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
         build(Method::GET, self.url.clone(), None)
     }
 
@@ -708,7 +802,11 @@ impl<T: DeserializeOwned> Operation for NextPage<T> {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        parse_json(response)
+        parse_json(response).map_err(|e| e.redacted(&self.secrets()))
+    }
+
+    fn secrets(&self) -> Secrets {
+        Secrets::new(self.secret_names)
     }
 }
 
@@ -881,7 +979,7 @@ mod tests {
         );
         assert_eq!(request.headers()[ACCEPT], "application/json");
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
-        assert_eq!(request.body(), br#"{"displayName":"x"}"#);
+        assert_eq!(&**request.body(), br#"{"displayName":"x"}"#);
 
         let request = build(Method::GET, tokens().url(), None).unwrap();
         assert_eq!(request.headers()[ACCEPT], "application/json");
@@ -1003,7 +1101,7 @@ mod tests {
         assert_eq!(path, "value[0].state");
         assert_eq!(
             message,
-            "unknown variant `bogus`, expected `valid` at line 1 column 35"
+            "unknown variant, expected `valid` at line 1 column 35"
         );
 
         let err = parse_json::<Token, _>(&response(200, "not json")).unwrap_err();
@@ -1059,7 +1157,7 @@ mod tests {
         assert_eq!(path, ".");
         assert_eq!(
             message,
-            "invalid count \"many\": invalid digit found in string"
+            "the count is not a non-negative integer: invalid digit found in string"
         );
         assert!(matches!(
             parse_count(&response(200, "-1")),

@@ -62,7 +62,7 @@ pub struct EnumInfo {
 pub struct DecodeError {
     /// The JSON path of the failing value (`.` for the root), such as `tokenActionResults[0].startDateTime`.
     pub path: String,
-    /// What was wrong.
+    /// What was wrong and what was expected; it never quotes the value.
     pub message: String,
 }
 
@@ -74,7 +74,7 @@ pub struct DecodeError {
 pub fn round_trip<T: DeserializeOwned + Serialize>(value: serde_json::Value) -> Result<serde_json::Value, DecodeError> {
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| DecodeError {
         path: e.path().to_string(),
-        message: e.inner().to_string(),
+        message: super::redact::decode_message(e.inner()),
     })?;
     serde_json::to_value(&typed).map_err(|e| DecodeError {
         path: ".".into(),

@@ -5,6 +5,11 @@
 
 use crate::runtime as rt;
 
+/// The wire names of this version's secret properties: their values are redacted from
+/// `Debug` output (in `additional` too, in any letter case and at any depth) and from
+/// the errors of its requests.
+pub const SECRET_NAMES: &[&::core::primitive::str] = &["token"];
+
 /// The kind of Apple volume purchase program account that a VPP token belongs to.
 ///
 /// Forward compatible: a member this crate does not know is read as `UnknownValue` with its text, and written back unchanged. CSDL: `microsoft.graph.vppTokenAccountType`.
@@ -267,7 +272,10 @@ impl ::core::fmt::Debug for Entity {
             d.field("id", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }
@@ -452,7 +460,10 @@ impl ::core::fmt::Debug for VppToken {
             d.field("vpp_token_account_type", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }

@@ -64,15 +64,15 @@ impl GraphRequestBuilder {
     pub fn with_base_url(
         base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
     ) -> Self {
-        Self {
-            path: rt::RequestPath::new(base_url),
-        }
+        Self::from_path(rt::RequestPath::new(base_url))
     }
 
     /// Requests under `path`, a service root (used by clients that carry their own
     /// settings in the path).
     pub fn from_path(path: rt::RequestPath) -> Self {
-        Self { path }
+        Self {
+            path: path.with_secret_names(SECRET_NAMES),
+        }
     }
 }
 
@@ -421,7 +421,10 @@ impl ::core::fmt::Debug for VppTokenPatch {
             d.field("vpp_token_account_type", value);
         }
         if !self.additional.is_empty() {
-            d.field("additional", &self.additional);
+            d.field(
+                "additional",
+                &rt::redact::RedactedJson::new(&self.additional, SECRET_NAMES),
+            );
         }
         d.finish()
     }

@@ -21,14 +21,38 @@ pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> 
     let enums = module.enums.iter().filter(|e| e.module == path).map(enumeration);
     let items = module.structs.iter().filter(|s| s.module == path).map(|s| structure(s, cx));
     let unions = module.unions.iter().filter(|u| u.module == path).map(|u| union(u, &structs, cx));
+    let secrets = if path.is_empty() { secret_names(module) } else { quote!() };
     Ok(quote! {
         //! The model types: one per entity, complex and enum type of the closure.
         #rt
+        #secrets
         #(#enums)*
         #(#items)*
         #(#unions)*
     })
 }
+
+/// `SECRET_NAMES` (in the version's module): the wire names of the secret properties
+/// (`secrets` in `codegen.toml`), which the runtime redacts in kept JSON and error responses.
+fn secret_names(module: &ir::Module) -> TokenStream {
+    let fields = module.structs.iter().flat_map(|s| &s.fields).chain(module.patches.iter().flat_map(|p| &p.fields));
+    let names: std::collections::BTreeSet<&str> = fields.filter(|f| f.secret).map(|f| f.wire.as_str()).collect();
+    let names = names.into_iter();
+    quote! {
+        /// The wire names of this version's secret properties: their values are redacted from
+        /// `Debug` output (in `additional` too, in any letter case and at any depth) and from
+        /// the errors of its requests.
+        pub const SECRET_NAMES: &[&::core::primitive::str] = &[#(#names),*];
+    }
+}
+
+/// The path of the version's `SECRET_NAMES` from `cx`.
+pub(super) fn secret_names_path(cx: Cx) -> TokenStream {
+    cx.path(&ItemRef::new(&[], SECRET_NAMES))
+}
+
+/// The name of the version's list of secret property names.
+const SECRET_NAMES: &str = "SECRET_NAMES";
 
 fn enumeration(e: &ir::Enum) -> TokenStream {
     let name = ident(&e.name);
@@ -133,8 +157,9 @@ fn debug_fields(fields: &[ir::Field], patch: bool) -> TokenStream {
 /// The `Debug` (set fields only, secrets redacted) and `Serialize` (set fields, then
 /// `additional` without the names already written) of a model struct or, with `patch`, of
 /// an update body, whose nullable fields are `rt::Patch`.
-pub(super) fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool) -> TokenStream {
+pub(super) fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool, cx: Cx) -> TokenStream {
     let type_name = ident(name);
+    let secrets = secret_names_path(cx);
     let debug = debug_fields(fields, patch);
     let wires: Vec<_> = fields.iter().map(|f| f.wire.as_str()).collect();
     let entries = fields.iter().map(|f| {
@@ -162,7 +187,7 @@ pub(super) fn debug_and_serialize(name: &str, fields: &[ir::Field], patch: bool)
                 let mut d = f.debug_struct(#name);
                 if let Some(value) = &self.odata_type { d.field("odata_type", value); }
                 #debug
-                if !self.additional.is_empty() { d.field("additional", &self.additional); }
+                if !self.additional.is_empty() { d.field("additional", &rt::redact::RedactedJson::new(&self.additional, #secrets)); }
                 d.finish()
             }
         }
@@ -199,7 +224,7 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
     });
     let field_types = s.fields.iter().map(|f| rust_type(&f.ty, cx));
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
-    let impls = debug_and_serialize(&s.name, &s.fields, false);
+    let impls = debug_and_serialize(&s.name, &s.fields, false, cx);
     let expecting = format!("a {} object", s.qualified);
     let odata_type_doc = format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified);
     quote! {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::debug_and_serialize;
+use super::models::{debug_and_serialize, secret_names_path};
 use super::{Cx, doc, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, Literal, Method, RustType};
@@ -111,7 +111,7 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
             #null
         }
     });
-    let impls = debug_and_serialize(&p.name, &p.fields, true);
+    let impls = debug_and_serialize(&p.name, &p.fields, true, cx);
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -270,6 +270,7 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
     let docs = doc(&b.doc);
     let methods = b.methods.iter().map(|m| method(m, cx));
     let root = if b.name == ROOT_BUILDER {
+        let secrets = secret_names_path(cx);
         let base = &module.base_url;
         let version = &module.api_version;
         let base_doc = format!(" The default service root, `{base}`.");
@@ -289,13 +290,13 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
                 /// Another service root, such as a national cloud's or a test server's
                 /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
                 pub fn with_base_url(base_url: impl ::core::convert::Into<::std::sync::Arc<str>>) -> Self {
-                    Self { path: rt::RequestPath::new(base_url) }
+                    Self::from_path(rt::RequestPath::new(base_url))
                 }
 
                 /// Requests under `path`, a service root (used by clients that carry their own
                 /// settings in the path).
                 pub fn from_path(path: rt::RequestPath) -> Self {
-                    Self { path }
+                    Self { path: path.with_secret_names(#secrets) }
                 }
             }
 

@@ -1,0 +1,420 @@
+//! Secrets never reach `Debug`, `Display`, an error message or an error's `source()` chain:
+//! the vppToken `token` a request sends or a response carries, on every error path of the
+//! runtime (Graph error statuses, bodies that are not JSON, decode errors) and of the client
+//! (transport, status, decode, retries exhausted), in rendered requests, and in JSON kept in
+//! `additional` under another letter case or in another variant.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use graph_vpptoken::client::{Client, Error};
+use graph_vpptoken::runtime::redact::REDACTED;
+use graph_vpptoken::runtime::{Operation, ResponseError};
+use graph_vpptoken::{beta, v1_0};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The vppToken secret the requests send and the responses echo.
+const SECRET: &str = "vpp-5ecr3t-Zq81";
+/// A secret the service sends back as a number (an invalid vppToken `token`).
+const NUMBER: &str = "7253619";
+/// The access token of the client.
+const ACCESS: &str = "eyJ0eXAi.access.t0ken";
+const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
+const V1: &str = "/v1.0/deviceAppManagement/vppTokens";
+
+/// Everything `error` shows: `Display`, `Debug`, and both for every error of its `source()`
+/// chain.
+fn everything_shown(error: &(dyn StdError + 'static)) -> String {
+    let mut shown = String::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        shown.push_str(&format!("{e}\n{e:?}\n"));
+        next = e.source();
+    }
+    shown
+}
+
+/// Asserts that `text` shows none of the secrets (nor a telling part of one).
+fn assert_clean(text: &str) {
+    for secret in [SECRET, "5ecr3t", NUMBER, ACCESS, "t0ken"] {
+        assert!(!text.contains(secret), "{secret:?} leaked: {text}");
+    }
+}
+
+fn assert_error_clean(error: &(dyn StdError + 'static)) {
+    assert_clean(&everything_shown(error));
+}
+
+fn patch() -> v1_0::VppTokenPatch {
+    v1_0::VppTokenPatch::new()
+        .token(SECRET)
+        .apple_id("apple@example.com")
+}
+
+fn update() -> graph_vpptoken::runtime::ops::Update<v1_0::VppToken> {
+    v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id(ID)
+        .update(&patch())
+}
+
+fn response(status: u16, body: impl Into<Vec<u8>>) -> http::Response<Vec<u8>> {
+    http::Response::builder()
+        .status(status)
+        .body(body.into())
+        .unwrap()
+}
+
+/// An error body that echoes the PATCH, quotes the token in prose and in `innerError`.
+fn echoing_error(code: &str) -> Value {
+    json!({
+        "error": {
+            "code": code,
+            "message": format!("The token '{SECRET}' was rejected for apple@example.com"),
+            "innerError": {
+                "request-id": "7b3f6a1e-0000-4000-8000-000000000001",
+                "date": "2024-03-05T10:11:12",
+                "token": SECRET,
+                "sent": {"Token": SECRET, "appleId": "apple@example.com"}
+            },
+            "details": [{"target": "token", "message": SECRET}]
+        },
+        "entity": {"id": ID, "TOKEN": SECRET}
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runtime, without a transport
+
+#[test]
+fn graph_error_statuses_keep_the_secret_out_and_say_where_it_was() {
+    let update = update();
+    for status in [400, 409, 500] {
+        let body = echoing_error("BadRequest").to_string();
+        let err = update.parse_response(&response(status, body)).unwrap_err();
+        assert_error_clean(&err);
+        let graph = err.graph_error().expect("a Graph error");
+        assert_eq!(graph.code.as_deref(), Some("BadRequest"));
+        assert_eq!(
+            graph.message.as_deref(),
+            Some("The token '[redacted]' was rejected for apple@example.com")
+        );
+        let inner = graph.inner_error.as_ref().unwrap();
+        assert_eq!(inner.additional["token"], REDACTED);
+        assert_eq!(inner.additional["sent"]["Token"], REDACTED);
+        assert_eq!(inner.additional["sent"]["appleId"], "apple@example.com");
+        // The body is available on request, with the secret replaced.
+        let kept: Value = serde_json::from_str(graph.body.as_str()).unwrap();
+        assert_eq!(kept["entity"]["TOKEN"], REDACTED);
+        assert_eq!(kept["error"]["details"][0]["message"], REDACTED);
+        assert_eq!(kept["entity"]["id"], ID);
+        assert_clean(graph.body.as_str());
+        assert!(!format!("{graph:?}").contains("entity"), "{graph:?}");
+    }
+}
+
+#[test]
+fn a_secret_the_request_did_not_send_is_redacted_by_name() {
+    let get = v1_0::device_app_management().vpp_tokens().by_id(ID).get();
+    let body = json!({"error": {"code": "x", "message": "y", "innerError": {"TOKEN": SECRET}},
+                      "vppToken": {"token": SECRET}});
+    let err = get
+        .parse_response(&response(400, body.to_string()))
+        .unwrap_err();
+    assert_error_clean(&err);
+    assert_clean(err.graph_error().unwrap().body.as_str());
+}
+
+#[test]
+fn a_body_that_is_not_json_is_withheld() {
+    let update = update();
+    let text = format!("<html>upstream said: token={SECRET}; escaped \"{SECRET}\"</html>");
+    let err = update.parse_response(&response(502, text)).unwrap_err();
+    assert_error_clean(&err);
+    let graph = err.graph_error().unwrap();
+    assert!(!graph.body.is_json());
+    assert_eq!(
+        graph.body.as_str(),
+        "<html>upstream said: token=[redacted]; escaped \"[redacted]\"</html>"
+    );
+    // Not even the text without the secret is shown.
+    assert!(!format!("{err:?}").contains("upstream"), "{err:?}");
+}
+
+#[test]
+fn every_parser_redacts_its_error() {
+    let tokens = beta::device_app_management().vpp_tokens();
+    let created = beta::VppToken {
+        token: Some(SECRET.into()),
+        ..Default::default()
+    };
+    // Requests that send the secret have it scrubbed wherever it appears; the others have
+    // the values of secret properties redacted.
+    let echo = echoing_error("Conflict").to_string();
+    let named = json!({
+        "error": {"code": "BadRequest", "message": "no", "innerError": {"Token": SECRET}},
+        "vppToken": {"id": ID, "token": SECRET}
+    })
+    .to_string();
+    let create = tokens.create(&created);
+    let update = tokens
+        .by_id(ID)
+        .update(&beta::VppTokenPatch::new().token(SECRET));
+    let errors: Vec<ResponseError> = vec![
+        create
+            .parse_response(&response(409, echo.clone()))
+            .unwrap_err(),
+        update.parse_response(&response(500, echo)).unwrap_err(),
+        tokens
+            .list()
+            .parse_response(&response(400, named.clone()))
+            .unwrap_err(),
+        tokens
+            .count()
+            .parse_response(&response(400, named.clone()))
+            .unwrap_err(),
+        tokens
+            .by_id(ID)
+            .get()
+            .parse_response(&response(400, named.clone()))
+            .unwrap_err(),
+        tokens
+            .by_id(ID)
+            .delete()
+            .parse_response(&response(400, named.clone()))
+            .unwrap_err(),
+        tokens
+            .by_id(ID)
+            .sync_licenses()
+            .parse_response(&response(400, named.clone()))
+            .unwrap_err(),
+        tokens
+            .get_licenses_for_app("a")
+            .parse_response(&response(400, named))
+            .unwrap_err(),
+    ];
+    for err in &errors {
+        assert_error_clean(err);
+        assert_clean(err.graph_error().unwrap().body.as_str());
+    }
+}
+
+#[test]
+fn decode_errors_name_the_path_and_the_type_but_not_the_value() {
+    let get = v1_0::device_app_management().vpp_tokens().by_id(ID).get();
+    let cases = [
+        (json!({"token": 7253619}), "token", "expected a string"),
+        (
+            json!({"automaticallyUpdateApps": SECRET}),
+            "automaticallyUpdateApps",
+            "expected a boolean",
+        ),
+        (
+            json!({"lastSyncDateTime": SECRET}),
+            "lastSyncDateTime",
+            "invalid Edm.DateTimeOffset",
+        ),
+    ];
+    for (body, at, expected) in cases {
+        let err = get
+            .parse_response(&response(200, body.to_string()))
+            .unwrap_err();
+        assert_error_clean(&err);
+        let ResponseError::Decode { path, message, .. } = &err else {
+            panic!("expected a decode error, got {err:?}");
+        };
+        assert_eq!(path, at);
+        assert!(message.contains(expected), "{message}");
+        // The same through the schema's round trip.
+        let vpp = v1_0::schema::SCHEMA.type_named("vppToken").unwrap();
+        let err = (vpp.round_trip)(body).unwrap_err();
+        assert_eq!(err.path, at);
+        assert_error_clean(&err);
+    }
+    let count = v1_0::device_app_management().vpp_tokens().count();
+    let err = count.parse_response(&response(200, SECRET)).unwrap_err();
+    assert_error_clean(&err);
+}
+
+#[test]
+fn rendered_requests_do_not_show_their_body() {
+    let request = update().to_request().unwrap();
+    assert_clean(&format!("{request:?}"));
+    assert_clean(&format!("{:?}", update()));
+    // The bytes are still there to send.
+    let sent: Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(sent["token"], SECRET);
+    let bytes = request.body().to_vec();
+    assert_eq!(request.into_body().into_vec(), bytes);
+}
+
+#[test]
+fn secret_names_in_additional_are_redacted_in_any_case_and_at_any_depth() {
+    let body = json!({
+        "id": ID,
+        "Token": SECRET,
+        "nested": {"list": [{"TOKEN": NUMBER}]},
+        "appleId": "apple@example.com"
+    });
+    let token: v1_0::VppToken = serde_json::from_value(body.clone()).unwrap();
+    // Typed decoding keeps the exact wire name: `Token` is not `token`.
+    assert_eq!(token.token, None);
+    assert_eq!(token.additional["Token"], SECRET);
+    let shown = format!("{token:?}");
+    assert_clean(&shown);
+    assert!(shown.contains("apple@example.com"), "{shown}");
+    // Written back unchanged.
+    assert_eq!(serde_json::to_value(&token).unwrap(), body);
+
+    let mut patch = beta::VppTokenPatch::new();
+    patch.additional.insert("tOkEn".into(), json!(SECRET));
+    assert_clean(&format!("{patch:?}"));
+}
+
+#[test]
+fn a_secret_in_another_variant_of_a_polymorphic_value_is_redacted() {
+    // `token` is a vppToken property; an action result that carries one keeps it in
+    // `additional`, whichever variant `@odata.type` names.
+    let body = json!({
+        "tokenActionResults": [
+            {"@odata.type": "#microsoft.graph.vppTokenRevokeLicensesActionResult", "token": SECRET},
+            {"@odata.type": "#microsoft.graph.vppTokenActionResult", "Token": SECRET}
+        ]
+    });
+    let token: beta::VppToken = serde_json::from_value(body).unwrap();
+    assert_clean(&format!("{token:?}"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client, end to end against a loopback server
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(ACCESS)
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(2))
+        .max_delay(Duration::from_millis(10))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_client_error_path_keeps_the_secret_out() {
+    let server = MockServer::start().await;
+    let by_id = |id: &str| format!("{V1}/{id}");
+    let mounts = [
+        (
+            "PATCH",
+            by_id("status"),
+            ResponseTemplate::new(409).set_body_json(echoing_error("Conflict")),
+        ),
+        (
+            "PATCH",
+            by_id("html"),
+            ResponseTemplate::new(500).set_body_string(format!("token={SECRET}")),
+        ),
+        (
+            "PATCH",
+            by_id("decode"),
+            ResponseTemplate::new(200).set_body_json(json!({"token": 7253619})),
+        ),
+        (
+            "PATCH",
+            by_id("busy"),
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "0")
+                .set_body_json(echoing_error("ServiceUnavailable")),
+        ),
+        (
+            "GET",
+            V1.to_owned(),
+            ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": "a"}],
+                "@odata.nextLink": format!("{}{V1}?$skiptoken=2", server.uri())
+            })),
+        ),
+    ];
+    for (verb, route, template) in mounts {
+        Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(template)
+            .mount(&server)
+            .await;
+    }
+    // The second page fails with an error that names the secret.
+    Mock::given(method("GET"))
+        .and(path(V1))
+        .and(wiremock::matchers::query_param("$skiptoken", "2"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "error": {"code": "BadRequest", "message": "no", "innerError": {"Token": SECRET}}
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    let send = |id: &str| {
+        let update = tokens.by_id(id).update(&patch());
+        async move { update.send().await.unwrap_err() }
+    };
+
+    let err = send("status").await;
+    assert!(matches!(err, Error::Status(_)), "{err:?}");
+    assert!(err.to_string().contains(REDACTED), "{err}");
+    assert_error_clean(&err);
+    assert_clean(err.graph_error().unwrap().body.as_str());
+
+    let err = send("html").await;
+    assert!(matches!(err, Error::Status(_)), "{err:?}");
+    assert_error_clean(&err);
+    assert_eq!(err.graph_error().unwrap().body.as_str(), "token=[redacted]");
+
+    let err = send("decode").await;
+    assert!(
+        matches!(&err, Error::Decode { path, .. } if path == "token"),
+        "{err:?}"
+    );
+    assert_error_clean(&err);
+
+    let err = send("busy").await;
+    let Error::RetriesExhausted { attempts: 3, last } = &err else {
+        panic!("expected RetriesExhausted, got {err:?}");
+    };
+    assert!(matches!(**last, Error::Status(_)), "{last:?}");
+    assert!(err.to_string().contains(REDACTED), "{err}");
+    assert_error_clean(&err);
+    assert_clean(err.graph_error().unwrap().body.as_str());
+
+    let err = tokens.list().stream().collect_all().await.unwrap_err();
+    assert!(matches!(err, Error::Status(_)), "{err:?}");
+    assert_error_clean(&err);
+    assert_clean(err.graph_error().unwrap().body.as_str());
+
+    // A transport error: nothing listens on the port any more.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let offline = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .bearer_token(ACCESS)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let err = offline
+        .v1_0()
+        .device_app_management()
+        .vpp_tokens()
+        .by_id(ID)
+        .update(&patch())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.source().is_some());
+    assert_error_clean(&err);
+}
