@@ -103,14 +103,18 @@ fn escape_non_ascii(wire: &str) -> String {
     out
 }
 
-/// `len` lowercase hex digits of a hash (FNV-1a, 64 bits) of `key`: the suffix that tells a
-/// clashing name apart. Stable across runs, platforms and versions of this crate.
+/// `len` lowercase hex digits of a hash of `key` (FNV-1a, 64 bits, with the SplitMix64
+/// finalizer so that keys differing in one character differ in every digit): the suffix that
+/// tells a clashing name apart. Stable across runs, platforms and versions of this crate.
 pub fn suffix(key: &str, len: usize) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key.bytes() {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
     let hex = format!("{hash:016x}");
     hex[..len.min(hex.len())].to_owned()
 }
@@ -400,7 +404,11 @@ mod tests {
 
     #[test]
     fn suffixes_are_stable() {
-        assert_eq!(suffix("", 16), "cbf29ce484222325");
-        assert_eq!(suffix("a", 4), "af63");
+        // Suffixes are part of generated names: changing the hash renames items.
+        assert_eq!(suffix("a", 16), "02c0bdbf481420f8");
+        assert_eq!(suffix("remote_Control_Software", 4), "0769");
+        assert_eq!(suffix("a", 4), suffix("a", 16)[..4]);
+        assert_eq!(suffix("Id", 4).len(), 4);
+        assert_ne!(suffix("Id", 4), suffix("ID", 4));
     }
 }

@@ -12,7 +12,7 @@ fn every_fixture_matches_its_snapshot() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/csdl");
     let config = Config::load(&dir.join("codegen.toml")).unwrap();
     let modules = codegen::generate_single_files(&config, &dir).unwrap();
-    assert_eq!(modules.len(), 6, "one module per fixture");
+    assert_eq!(modules.len(), 13, "one module per fixture");
     for (name, code) in modules {
         insta::assert_snapshot!(name, code);
     }

@@ -19,6 +19,7 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ir::{self, Doc, ItemRef, ModPath, RustType};
+use crate::lower::visible;
 
 /// Lints allowed in generated code, each with the reason. Nothing else is allowed.
 const ALLOWED_LINTS: &[(&str, &str)] = &[(
@@ -226,6 +227,7 @@ fn module_doc(module: &ir::Module, path: &[String]) -> TokenStream {
             _ => vec![" Modules of the CSDL namespaces below this one.".to_owned()],
         }
     };
+    let lines = lines.iter().map(|l| visible(l));
     quote! { #(#![doc = #lines])* }
 }
 
@@ -282,7 +284,14 @@ fn runtime_use(module: &ir::Module) -> Result<TokenStream> {
 }
 
 fn doc(doc: &Doc) -> TokenStream {
-    quote! { #(#[doc = #doc])* }
+    let lines = doc.iter().map(|l| visible(l));
+    quote! { #(#[doc = #lines])* }
+}
+
+/// One line of rustdoc written by emit, with the names in it made visible.
+fn doc_line(text: &str) -> TokenStream {
+    let text = visible(text);
+    quote! { #[doc = #text] }
 }
 
 fn rust_type(t: &RustType, cx: Cx) -> TokenStream {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, doc, ident, runtime_use, rust_type};
+use super::{Cx, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, ItemRef};
 
@@ -63,12 +63,13 @@ fn enumeration(e: &ir::Enum) -> TokenStream {
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
     let catch_doc = " A member this crate does not know (the service is ahead of the metadata), kept with its text \
                      so that it is written back unchanged.";
+    let catch_doc = doc_line(catch_doc);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #variant_docs #variants, )*
-            #[doc = #catch_doc]
+            #catch_doc
             #catch(rt::UnknownValue),
         }
 
@@ -226,12 +227,12 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
     let impls = debug_and_serialize(&s.name, &s.fields, false, cx);
     let expecting = format!("a {} object", s.qualified);
-    let odata_type_doc = format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified);
+    let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
         pub struct #name {
-            #[doc = #odata_type_doc]
+            #odata_type_doc
             pub odata_type: ::core::option::Option<::std::string::String>,
             #( #field_docs pub #field_names: ::core::option::Option<#field_types>, )*
             /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
@@ -292,7 +293,7 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
         } else {
             format!(" A `{}`.", v.qualified)
         };
-        quote!(#[doc = #text])
+        doc_line(&text)
     });
     let base = &variants[0];
     let base_struct = &structs_of[0];

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::models::{debug_and_serialize, secret_names_path};
-use super::{Cx, doc, ident, runtime_use, rust_type};
+use super::{Cx, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, Literal, Method, RustType};
 use crate::lower::ROOT_BUILDER;
@@ -31,11 +31,11 @@ pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> 
                 let target = ident(target);
                 let root = ident(ROOT_BUILDER);
                 let d = doc(d);
-                let see = format!(" Starts at the default service root; see [`{ROOT_BUILDER}::with_base_url`] for another.");
+                let see = doc_line(&format!(" Starts at the default service root; see [`{ROOT_BUILDER}::with_base_url`] for another."));
                 Some(quote! {
                     #d
                     ///
-                    #[doc = #see]
+                    #see
                     pub fn #name() -> #target {
                         #root::new().#name()
                     }
@@ -82,7 +82,7 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         let field = ident(&f.name);
         let setter = ident(&s.set);
         let ty = rust_type(&f.ty, cx);
-        let set_doc = format!(" Sets `{}`.", f.wire);
+        let set_doc = doc_line(&format!(" Sets `{}`.", f.wire));
         let (arg, value) = match f.ty {
             RustType::String => (
                 quote!(impl ::core::convert::Into<::std::string::String>),
@@ -92,9 +92,9 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         };
         let null = s.null.as_ref().map(|null| {
             let null = ident(null);
-            let null_doc = format!(" Sets `{}` to `null`.", f.wire);
+            let null_doc = doc_line(&format!(" Sets `{}` to `null`.", f.wire));
             quote! {
-                #[doc = #null_doc]
+                #null_doc
                 pub fn #null(mut self) -> Self {
                     self.#field = rt::Patch::Null;
                     self
@@ -103,7 +103,7 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         });
         let wrapped = if f.nullable { quote!(rt::Patch::Value(#value)) } else { quote!(Some(#value)) };
         quote! {
-            #[doc = #set_doc]
+            #set_doc
             pub fn #setter(mut self, value: #arg) -> Self {
                 self.#field = #wrapped;
                 self
@@ -273,10 +273,10 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
         let secrets = secret_names_path(cx);
         let base = &module.base_url;
         let version = &module.api_version;
-        let base_doc = format!(" The default service root, `{base}`.");
+        let base_doc = doc_line(&format!(" The default service root, `{base}`."));
         quote! {
             impl #name {
-                #[doc = #base_doc]
+                #base_doc
                 pub const DEFAULT_BASE_URL: &'static str = #base;
 
                 /// The API version, as written in URLs.
@@ -315,6 +315,7 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
     } else {
         format!(" The URL template of these requests, relative to the service root: `{template}`.")
     };
+    let template_doc = doc_line(&template_doc);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -325,7 +326,7 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
         #root
 
         impl #name {
-            #[doc = #template_doc]
+            #template_doc
             pub const TEMPLATE: &'static str = #template;
 
             /// The request path so far.

@@ -23,7 +23,7 @@ mod requests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use docs::doc_lines;
+pub use docs::{doc_lines, visible};
 
 use crate::config::VersionConfig;
 use crate::error::{Error, Result};
@@ -109,6 +109,8 @@ struct ItemClaim {
     rank: Rank,
     /// The CSDL name behind the claim, when it is one (for the conventional-spelling rule).
     wire: Option<String>,
+    /// For a derived name: whether the name it derives from is conventionally spelled.
+    conventional: bool,
 }
 
 impl ModuleNames {
@@ -136,7 +138,7 @@ impl ModuleNames {
             });
             match (&c.wire, c.rank) {
                 (Some(wire), Rank::Csdl) => scope.claim_wire(c.key.clone(), wire),
-                _ => scope.claim(c.key.clone(), c.plain.clone(), c.rank),
+                _ => scope.claim_spelled(c.key.clone(), c.plain.clone(), c.rank, c.conventional),
             }
         }
         let mut out = BTreeMap::new();

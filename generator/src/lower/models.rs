@@ -12,7 +12,7 @@ use super::{Context, ItemClaim, ModuleNames};
 use crate::csdl::StructuredKind;
 use crate::error::Result;
 use crate::ir::{self, ItemRef, RustType};
-use crate::names::{Case, Rank, Scope};
+use crate::names::{self, Case, Rank, Scope};
 use crate::resolve::{Primitive, TypeId, TypeKind, TypeRef};
 
 /// The catch-all variant of every enum, which keeps members this crate does not know.
@@ -73,6 +73,7 @@ pub(super) fn plan(cx: &Context, names: &mut ModuleNames) -> Result<Types> {
             plain,
             rank,
             wire: Some(t.name.clone()),
+            conventional: true,
         });
     }
     let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
@@ -94,6 +95,7 @@ pub(super) fn plan(cx: &Context, names: &mut ModuleNames) -> Result<Types> {
             plain: format!("Any{}", types.names[&id].name),
             rank: Rank::Derived,
             wire: None,
+            conventional: names::is_conventional(&t.name),
         });
     }
     let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
@@ -265,13 +267,20 @@ fn union(cx: &Context, types: &Types, base: TypeId, item: &ItemRef) -> Result<ir
     let members: Vec<TypeId> = std::iter::once(base)
         .chain(cx.model.all_derived(base).into_iter().filter(|d| cx.selection.types.contains(d)))
         .collect();
+    // A variant is named after its struct. A struct of another module whose name another
+    // variant has too is prefixed with its module's path (`CallRecordsUserIdentity`); the
+    // clash rule settles what remains.
     let mut scope = Scope::new(Case::Pascal, &[]);
     for &m in &members {
         let q = &cx.model.ty(m).qualified;
-        // The variant is named after the struct; a struct of another module with the same name
-        // is a derived claim, so the base module's types keep their plain names.
-        let rank = if types.names[&m].module == item.module { Rank::Csdl } else { Rank::Derived };
-        scope.claim(q.clone(), types.names[&m].name.clone(), rank);
+        let r = &types.names[&m];
+        let twin = members.iter().any(|&o| o != m && types.names[&o].name == r.name);
+        if r.module == item.module || !twin {
+            scope.claim(q.clone(), r.name.clone(), Rank::Csdl);
+        } else {
+            let prefix: String = r.module.iter().map(|segment| names::pascal(segment)).collect();
+            scope.claim(q.clone(), format!("{prefix}{}", r.name), Rank::Derived);
+        }
     }
     let names = scope
         .resolve()

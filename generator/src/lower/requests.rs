@@ -71,6 +71,8 @@ struct Operation {
     /// The identity of its request type: operations with equal identities share one.
     alias_key: String,
     alias_plain: String,
+    /// Whether the operation's name is the conventional spelling (for the clash rule).
+    conventional: bool,
     returns: ir::Returns,
 }
 
@@ -92,6 +94,7 @@ pub(super) fn lower(cx: &Context, types: &Types, names: &mut ModuleNames, module
             plain,
             rank,
             wire: None,
+            conventional: true,
         });
     }
     let mut patched = BTreeSet::new();
@@ -125,7 +128,14 @@ pub(super) fn lower(cx: &Context, types: &Types, names: &mut ModuleNames, module
     }
     for (key, (op, def)) in &aliases {
         let module = cx.modules.of(&def.qualified);
-        claims.push(derived(module.clone(), format!("op:{key}"), op.alias_plain.clone()));
+        claims.push(ItemClaim {
+            module: module.clone(),
+            key: format!("op:{key}"),
+            plain: op.alias_plain.clone(),
+            rank: Rank::Derived,
+            wire: None,
+            conventional: op.conventional,
+        });
         if def.kind == OperationKind::Action && !def.parameters.is_empty() {
             claims.push(derived(module, format!("params:{key}"), format!("{}Parameters", op.alias_plain)));
         }
@@ -162,6 +172,7 @@ fn derived(module: Vec<String>, key: String, plain: String) -> ItemClaim {
         plain,
         rank: Rank::Derived,
         wire: None,
+        conventional: true,
     }
 }
 
@@ -326,7 +337,8 @@ fn operations(cx: &Context, types: &Types, nodes: &BTreeMap<String, Node>) -> Re
     }
     // Request types: one per distinct request of one name (see the module docs).
     let mut out = BTreeMap::new();
-    let mut signatures: BTreeMap<(Vec<String>, String), BTreeSet<String>> = BTreeMap::new();
+    // Distinct requests per (module, request type name, operation name).
+    let mut signatures: BTreeMap<(Vec<String>, String, String), BTreeSet<String>> = BTreeMap::new();
     let mut lowered = BTreeMap::new();
     for (&id, method) in &methods {
         let def = &cx.model.operations[id.0];
@@ -339,7 +351,7 @@ fn operations(cx: &Context, types: &Types, nodes: &BTreeMap<String, Node>) -> Re
         }
         let plain = names::pascal(method);
         signatures
-            .entry((cx.modules.of(&def.qualified), plain.clone()))
+            .entry((cx.modules.of(&def.qualified), plain.clone(), def.name.clone()))
             .or_default()
             .insert(signature.clone());
         lowered.insert(id, (plain, signature, returns));
@@ -347,15 +359,15 @@ fn operations(cx: &Context, types: &Types, nodes: &BTreeMap<String, Node>) -> Re
     for (id, (plain, signature, returns)) in lowered {
         let def = &cx.model.operations[id.0];
         let module = cx.modules.of(&def.qualified);
-        let shared = signatures[&(module.clone(), plain.clone())].len() == 1;
+        let shared = signatures[&(module.clone(), plain.clone(), def.name.clone())].len() == 1;
         let (alias_key, alias_plain) = if shared {
-            (format!("{}|{plain}|{signature}", module.join("::")), plain)
+            (format!("{}|{plain}|{}|{signature}", module.join("::"), def.name), plain)
         } else {
             let binding = def.binding.expect("bound");
             let t = cx.model.ty(binding.id);
             let qualifier = format!("{}{}", names::pascal(&t.name), if binding.collection { "Collection" } else { "" });
             (
-                format!("{}|{plain}|{}|{signature}", module.join("::"), t.qualified),
+                format!("{}|{plain}|{}|{}|{signature}", module.join("::"), def.name, t.qualified),
                 format!("{qualifier}{plain}"),
             )
         };
@@ -365,6 +377,7 @@ fn operations(cx: &Context, types: &Types, nodes: &BTreeMap<String, Node>) -> Re
                 method: methods[&id].clone(),
                 alias_key,
                 alias_plain,
+                conventional: names::is_conventional(&def.name),
                 returns,
             },
         );
