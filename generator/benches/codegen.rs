@@ -112,5 +112,30 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench, bench_description_heavy);
+/// The whole schema: every entity and complex type as a root, every entity set and singleton
+/// as a path (as CI's whole-schema step), against the raw quick-xml pass over the same file.
+fn bench_whole_schema(c: &mut Criterion) {
+    for official in &vpptoken_codegen::scratch::OFFICIAL_VERSIONS {
+        let path = official_dir().join(official.file);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {} is not there (set VPPTOKEN_OFFICIAL_CSDL)", path.display());
+            continue;
+        };
+        let document = parse::parse_document(official.file, &text).expect("parses");
+        let version = vpptoken_codegen::scratch::whole_schema_version(&document, official);
+        let mut group = c.benchmark_group(format!("whole_schema_{}", official.module));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.sample_size(10);
+        group.bench_function("raw_quick_xml", |b| b.iter(|| raw_pass(black_box(&text))));
+        group.bench_function("parse_resolve_select_lower_emit", |b| {
+            b.iter(|| {
+                let module = codegen::lower_text(official.file, black_box(&text), &version, "crate::runtime").expect("lowers");
+                emit::emit_module(&module).expect("emits")
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench, bench_description_heavy, bench_whole_schema);
 criterion_main!(benches);

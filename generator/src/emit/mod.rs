@@ -64,21 +64,42 @@ impl Cx<'_> {
     }
 }
 
+/// One item of a file (with its `impl`s), rendered on demand so that items can be rendered
+/// and formatted on several threads (token streams cannot cross threads).
+type Render<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// A file before formatting: its header (docs, attributes, `use`s) and its items in order.
+struct Parts<'a> {
+    header: TokenStream,
+    items: Vec<Render<'a>>,
+}
+
+impl Parts<'_> {
+    /// The whole file as one token stream (for the inline modules of a single file).
+    fn tokens(&self) -> TokenStream {
+        let header = &self.header;
+        let items = self.items.iter().map(|render| render());
+        quote!(#header #(#items)*)
+    }
+}
+
 /// Emits a version as `{module}/mod.rs`, `models.rs`, `requests.rs` and `schema.rs`, and a
 /// folder per namespace module below it.
 pub fn emit_module(module: &ir::Module) -> Result<Vec<File>> {
     let dir = &module.name;
+    let structs = models::struct_index(module);
+    let one = |tokens: TokenStream| Parts { header: tokens, items: Vec::new() };
     let mut files = vec![
-        (format!("{dir}/mod.rs"), module_root(module, &[])?),
-        (format!("{dir}/models.rs"), models::file(module, &[])?),
+        (format!("{dir}/mod.rs"), one(module_root(module, &[])?)),
+        (format!("{dir}/models.rs"), models::file(module, &[], &structs)?),
         (format!("{dir}/requests.rs"), requests::file(module, &[])?),
-        (format!("{dir}/schema.rs"), schema::file(module)?),
+        (format!("{dir}/schema.rs"), one(schema::file(module)?)),
     ];
     for ns in &module.namespaces {
         let folder = format!("{dir}/{}", ns.module.join("/"));
-        files.push((format!("{folder}/mod.rs"), module_root(module, &ns.module)?));
+        files.push((format!("{folder}/mod.rs"), one(module_root(module, &ns.module)?)));
         if has_models(module, &ns.module) {
-            files.push((format!("{folder}/models.rs"), models::file(module, &ns.module)?));
+            files.push((format!("{folder}/models.rs"), models::file(module, &ns.module, &structs)?));
         }
         if has_requests(module, &ns.module) {
             files.push((format!("{folder}/requests.rs"), requests::file(module, &ns.module)?));
@@ -86,9 +107,9 @@ pub fn emit_module(module: &ir::Module) -> Result<Vec<File>> {
     }
     files
         .into_iter()
-        .map(|(path, tokens)| {
+        .map(|(path, parts)| {
             Ok(File {
-                contents: format(&path, &module.source, tokens)?,
+                contents: format_parts(&path, &module.source, &parts)?,
                 path,
             })
         })
@@ -106,13 +127,13 @@ fn inline_module(module: &ir::Module, path: &[String]) -> Result<TokenStream> {
     let doc = module_doc(module, path);
     let lints = if path.is_empty() { allowed_lints() } else { quote!() };
     let models = if path.is_empty() || has_models(module, path) {
-        let m = models::file(module, path)?;
+        let m = models::file(module, path, &models::struct_index(module))?.tokens();
         quote!(mod models { #m } pub use models::*;)
     } else {
         quote!()
     };
     let requests = if path.is_empty() || has_requests(module, path) {
-        let r = requests::file(module, path)?;
+        let r = requests::file(module, path)?.tokens();
         quote!(mod requests { #r } pub use requests::*;)
     } else {
         quote!()
@@ -164,11 +185,49 @@ fn has_requests(module: &ir::Module, path: &[String]) -> bool {
 }
 
 fn format(path: &str, source: &str, tokens: TokenStream) -> Result<String> {
+    Ok(format!("{}{}", preamble(source), space_items(&unparse(path, tokens)?)))
+}
+
+/// Formats one token stream of items (or a file's header).
+fn unparse(path: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!("{}{}", preamble(source), space_items(&prettyplease::unparse(&file))))
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Formats a file item by item, on as many threads as the machine has cores (in contiguous
+/// runs of items, so the text is the same whatever the number of threads). Only one item's
+/// syntax tree is alive at a time on each thread.
+fn format_parts(path: &str, source: &str, parts: &Parts) -> Result<String> {
+    let header = unparse(path, parts.header.clone())?;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let per_thread = parts.items.len().div_ceil(threads).max(1);
+    let chunks: Vec<Result<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .items
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut text = String::new();
+                    for render in chunk {
+                        text.push_str(&unparse(path, render())?);
+                    }
+                    Ok(text)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::Emit { file: path.to_owned(), message: "formatting failed".into() })))
+            .collect()
+    });
+    let mut text = header;
+    for chunk in chunks {
+        text.push_str(&chunk?);
+    }
+    Ok(format!("{}{}", preamble(source), space_items(&text)))
 }
 
 /// Puts a blank line between consecutive items (prettyplease writes them back to back), so

@@ -5,30 +5,45 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, doc, doc_line, ident, runtime_use, rust_type};
+use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, ItemRef};
 
-/// The `models.rs` of the module `path`.
-pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> {
-    let cx = Cx { module: path };
-    let rt = runtime_use(module)?;
-    let structs: BTreeMap<ItemRef, &ir::Struct> = module
+/// The structs of a version by reference, for the unions' decoders.
+pub(super) fn struct_index(module: &ir::Module) -> BTreeMap<ItemRef, &ir::Struct> {
+    module
         .structs
         .iter()
         .map(|s| (ItemRef::new(&s.module, s.name.clone()), s))
-        .collect();
-    let enums = module.enums.iter().filter(|e| e.module == path).map(enumeration);
-    let items = module.structs.iter().filter(|s| s.module == path).map(|s| structure(s, cx));
-    let unions = module.unions.iter().filter(|u| u.module == path).map(|u| union(u, &structs, cx));
+        .collect()
+}
+
+/// The `models.rs` of the module `path`.
+pub(super) fn file<'a>(
+    module: &'a ir::Module,
+    path: &'a [String],
+    structs: &'a BTreeMap<ItemRef, &'a ir::Struct>,
+) -> Result<Parts<'a>> {
+    let cx = Cx { module: path };
+    let rt = runtime_use(module)?;
     let secrets = if path.is_empty() { secret_names(module) } else { quote!() };
-    Ok(quote! {
-        //! The model types: one per entity, complex and enum type of the closure.
-        #rt
-        #secrets
-        #(#enums)*
-        #(#items)*
-        #(#unions)*
+    let mut items: Vec<Render<'a>> = Vec::new();
+    for e in module.enums.iter().filter(|e| e.module == path) {
+        items.push(Box::new(move || enumeration(e)));
+    }
+    for s in module.structs.iter().filter(|s| s.module == path) {
+        items.push(Box::new(move || structure(s, cx)));
+    }
+    for u in module.unions.iter().filter(|u| u.module == path) {
+        items.push(Box::new(move || union(u, structs, cx)));
+    }
+    Ok(Parts {
+        header: quote! {
+            //! The model types: one per entity, complex and enum type of the closure.
+            #rt
+            #secrets
+        },
+        items,
     })
 }
 

@@ -5,21 +5,32 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::models::{debug_and_serialize, secret_names_path};
-use super::{Cx, doc, doc_line, ident, runtime_use, rust_type};
+use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, Literal, Method, RustType};
 use crate::lower::ROOT_BUILDER;
 
 /// The `requests.rs` of the module `path`.
-pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> {
+pub(super) fn file<'a>(module: &'a ir::Module, path: &'a [String]) -> Result<Parts<'a>> {
     let cx = Cx { module: path };
     let rt = runtime_use(module)?;
-    let patches = module.patches.iter().filter(|p| p.module == path).map(|p| patch(p, cx));
-    let selects = module.selects.iter().filter(|s| s.module == path).map(select);
-    let parameters = module.parameters.iter().filter(|p| p.module == path).map(|p| parameters(p, cx));
-    let operations = module.operations.iter().filter(|o| o.module == path).map(|o| operation_alias(o, cx));
     let here = path.is_empty();
-    let builders = module.builders.iter().filter(|_| here).map(|b| builder(module, b, cx));
+    let mut items: Vec<Render<'a>> = Vec::new();
+    for b in module.builders.iter().filter(|_| here) {
+        items.push(Box::new(move || builder(module, b, cx)));
+    }
+    for o in module.operations.iter().filter(|o| o.module == path) {
+        items.push(Box::new(move || operation_alias(o, cx)));
+    }
+    for p in module.patches.iter().filter(|p| p.module == path) {
+        items.push(Box::new(move || patch(p, cx)));
+    }
+    for s in module.selects.iter().filter(|s| s.module == path) {
+        items.push(Box::new(move || select(s)));
+    }
+    for p in module.parameters.iter().filter(|p| p.module == path) {
+        items.push(Box::new(move || parameters(p, cx)));
+    }
     let roots = module
         .builders
         .iter()
@@ -43,18 +54,16 @@ pub(super) fn file(module: &ir::Module, path: &[String]) -> Result<TokenStream> 
             }
             _ => None,
         });
-    Ok(quote! {
-        //! The request side: request builders that mirror the URL, update bodies, `$select` names and
-        //! operation parameters.
-        #rt
-        #[allow(unused_imports)]
-        use super::models::*;
-        #(#roots)*
-        #(#builders)*
-        #(#operations)*
-        #(#patches)*
-        #(#selects)*
-        #(#parameters)*
+    Ok(Parts {
+        header: quote! {
+            //! The request side: request builders that mirror the URL, update bodies, `$select` names and
+            //! operation parameters.
+            #rt
+            #[allow(unused_imports)]
+            use super::models::*;
+            #(#roots)*
+        },
+        items,
     })
 }
 

@@ -48,6 +48,8 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
         renames: &renames,
         modules: &modules,
         secrets: version.secrets.iter().cloned().collect(),
+        selected_types: selection.types.iter().copied().collect(),
+        selected_operations: selection.operations.iter().copied().collect(),
     };
     let types = models::plan(&cx, &mut names)?;
     let mut module = ir::Module {
@@ -76,6 +78,9 @@ struct Context<'a> {
     modules: &'a modules::Modules,
     /// Configured secrets, `qualified.Type/property`.
     secrets: BTreeSet<String>,
+    /// The selection's types and operations, for look-ups.
+    selected_types: BTreeSet<crate::resolve::TypeId>,
+    selected_operations: BTreeSet<crate::resolve::OperationId>,
 }
 
 impl Context<'_> {

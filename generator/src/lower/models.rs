@@ -113,7 +113,7 @@ fn union_bases(cx: &Context) -> Vec<TypeId> {
         .copied()
         .filter(|&id| {
             cx.model.structured(id).is_some_and(|s| s.kind == StructuredKind::Complex)
-                && cx.model.all_derived(id).iter().any(|d| cx.selection.types.contains(d))
+                && cx.model.all_derived(id).iter().any(|d| cx.selected_types.contains(d))
         })
         .collect()
 }
@@ -265,7 +265,7 @@ fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
 fn union(cx: &Context, types: &Types, base: TypeId, item: &ItemRef) -> Result<ir::Union> {
     let t = cx.model.ty(base);
     let members: Vec<TypeId> = std::iter::once(base)
-        .chain(cx.model.all_derived(base).into_iter().filter(|d| cx.selection.types.contains(d)))
+        .chain(cx.model.all_derived(base).into_iter().filter(|d| cx.selected_types.contains(d)))
         .collect();
     // A variant is named after its struct. A struct of another module whose name another
     // variant has too is prefixed with its module's path (`CallRecordsUserIdentity`); the

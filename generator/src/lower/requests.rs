@@ -215,7 +215,7 @@ fn bound(cx: &Context, binding: TypeRef) -> Vec<OperationId> {
         .unwrap_or_default()
         .iter()
         .copied()
-        .filter(|id| cx.selection.operations.contains(id))
+        .filter(|id| cx.selected_operations.contains(id))
         .collect()
 }
 
