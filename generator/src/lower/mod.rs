@@ -174,3 +174,91 @@ fn check_secrets(model: &Model, secrets: &BTreeSet<String>) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codegen::lower_text;
+    use crate::config::{Rename, VersionConfig};
+    use crate::ir;
+
+    const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="thing"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /><Property Name="label" Type="Edm.String" /><Property Name="kind" Type="n.kind" /></EntityType>
+<EnumType Name="kind"><Member Name="a" Value="0" /></EnumType>
+<Function Name="find" IsBound="true"><Parameter Name="b" Type="Collection(n.thing)" /><Parameter Name="q" Type="Edm.String" /><ReturnType Type="Collection(n.thing)" /></Function>
+<Function Name="find" IsBound="true"><Parameter Name="b" Type="Collection(n.thing)" /><Parameter Name="q" Type="Edm.Int32" /><ReturnType Type="Collection(n.thing)" /></Function>
+<EntityContainer Name="c"><EntitySet Name="things" EntityType="n.thing" /></EntityContainer>
+</Schema>
+<Schema Namespace="n.extra" xmlns="http://docs.oasis-open.org/odata/ns/edm"><ComplexType Name="note" /></Schema>
+</edmx:DataServices></edmx:Edmx>"#;
+
+    fn version(renames: &[(&str, &str)], roots: &[&str]) -> VersionConfig {
+        VersionConfig {
+            name: "v".into(),
+            module: "v".into(),
+            input: "in.xml".into(),
+            base_url: "https://example.test/v".into(),
+            roots: roots.iter().map(|r| (*r).to_owned()).collect(),
+            paths: vec![],
+            secrets: vec![],
+            fixups: vec![],
+            renames: renames
+                .iter()
+                .map(|(t, n)| Rename {
+                    target: (*t).to_owned(),
+                    name: (*n).to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    fn lower(v: &VersionConfig, csdl: &str) -> crate::Result<ir::Module> {
+        lower_text("in.xml", csdl, v, "crate::runtime")
+    }
+
+    #[test]
+    fn renames_name_types_fields_members_modules_and_builders() {
+        let mut v = version(
+            &[
+                ("n.thing", "Widget"),
+                ("n.thing/label", "title"),
+                ("n.kind/a", "Alpha"),
+                ("n.extra", "additions"),
+                ("/things", "WidgetsRequestBuilder"),
+            ],
+            &["n.thing", "n.extra.note"],
+        );
+        v.paths = vec!["things".into()];
+        let csdl = CSDL.replace(r#"<Function Name="find" IsBound="true"><Parameter Name="b" Type="Collection(n.thing)" /><Parameter Name="q" Type="Edm.Int32" /><ReturnType Type="Collection(n.thing)" /></Function>"#, "");
+        let m = lower(&v, &csdl).unwrap();
+        let thing = m.structs.iter().find(|s| s.qualified == "n.thing").unwrap();
+        assert_eq!(thing.name, "Widget");
+        assert!(thing.fields.iter().any(|f| f.name == "title" && f.wire == "label"));
+        assert_eq!(m.enums[0].variants[0].name, "Alpha");
+        let note = m.structs.iter().find(|s| s.qualified == "n.extra.note").unwrap();
+        assert_eq!(note.module, ["additions"]);
+        assert!(m.builders.iter().any(|b| b.name == "WidgetsRequestBuilder" && b.template == "/things"));
+        assert!(m.patches.iter().any(|p| p.name == "WidgetPatch"));
+    }
+
+    #[test]
+    fn a_rename_of_nothing_or_two_renames_to_one_name_are_refused() {
+        let err = lower(&version(&[("n.nothing", "X")], &["n.thing"]), CSDL).unwrap_err().to_string();
+        assert!(err.contains("rename `n.nothing`"), "{err}");
+        let err = lower(&version(&[("n.thing", "Same"), ("n.kind", "Same")], &["n.thing"]), CSDL)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("the configured name `Same`"), "{err}");
+        let err = lower(&version(&[("n.thing", "not an ident")], &["n.thing"]), CSDL).unwrap_err().to_string();
+        assert!(err.contains("is not a Rust identifier"), "{err}");
+    }
+
+    #[test]
+    fn overloads_no_url_can_tell_apart_are_refused_with_their_location() {
+        let mut v = version(&[], &["n.thing"]);
+        v.paths = vec!["things".into()];
+        let err = lower(&v, CSDL).unwrap_err().to_string();
+        assert!(err.starts_with("in.xml:6:1: Function n.find"), "{err}");
+        assert!(err.contains("cannot be told apart"), "{err}");
+    }
+}
