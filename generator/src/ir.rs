@@ -92,6 +92,39 @@ pub enum RustType {
     Boxed(Box<RustType>),
 }
 
+impl std::fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for m in &self.module {
+            write!(f, "{m}::")?;
+        }
+        f.write_str(&self.name)
+    }
+}
+
+/// The type as written in Rust, relative to the version's module (`call_records::UserIdentity`,
+/// `Vec<String>`).
+impl std::fmt::Display for RustType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RustType::String => f.write_str("String"),
+            RustType::Bool => f.write_str("bool"),
+            RustType::I8 => f.write_str("i8"),
+            RustType::U8 => f.write_str("u8"),
+            RustType::I16 => f.write_str("i16"),
+            RustType::I32 => f.write_str("i32"),
+            RustType::I64 => f.write_str("i64"),
+            RustType::F32 => f.write_str("f32"),
+            RustType::F64 => f.write_str("f64"),
+            RustType::DateTimeOffset => f.write_str("DateTimeOffset"),
+            RustType::Json => f.write_str("Value"),
+            RustType::Enum(r) | RustType::Struct(r) | RustType::Union(r) => write!(f, "{r}"),
+            RustType::Flags(r) => write!(f, "FlagSet<{r}>"),
+            RustType::Vec(inner) => write!(f, "Vec<{inner}>"),
+            RustType::Boxed(inner) => write!(f, "Box<{inner}>"),
+        }
+    }
+}
+
 impl RustType {
     /// The type without a [`RustType::Boxed`] around it.
     pub fn unboxed(&self) -> &RustType {

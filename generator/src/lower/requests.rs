@@ -578,10 +578,10 @@ fn builder(
     for s in &node.steps {
         let name = method_key(cx, s).map(|k| method_names[&k].clone()).unwrap_or_default();
         let m = match s {
-            Step::Segment { target, .. } => Method::Segment {
+            Step::Segment { wire, target } => Method::Segment {
                 name,
                 doc: prose(&format!("Navigates to `{target}`.")),
-                segment: target.rsplit('/').next().unwrap_or_default().to_owned(),
+                segment: wire.clone(),
                 target: builder_name(target),
             },
             Step::Key { ty, target } => Method::Key {
