@@ -241,7 +241,17 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
     let field_types = s.fields.iter().map(|f| rust_type(&f.ty, cx));
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.as_str()).collect();
     let impls = debug_and_serialize(&s.name, &s.fields, false, cx);
-    let expecting = format!("a {} object", s.qualified);
+    let deserialize = map_deserialize(&name, &format!("a {} object", s.qualified), quote! {
+        let mut value = <#name as ::core::default::Default>::default();
+        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+            match key.as_str() {
+                "@odata.type" => value.odata_type = rt::json::next_optional(&mut map, key, &mut value.additional)?,
+                #( #wires => value.#field_names = rt::json::next_optional(&mut map, key, &mut value.additional)?, )*
+                _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+            }
+        }
+        Ok(value)
+    });
     let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
     quote! {
         #docs
@@ -257,31 +267,7 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
 
         #impls
 
-        impl<'de> rt::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                struct __Visitor;
-                impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<__A: rt::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<#name, __A::Error> {
-                        let mut value = <#name as ::core::default::Default>::default();
-                        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
-                            match key.as_str() {
-                                "@odata.type" => value.odata_type = rt::json::next_optional(&mut map, key, &mut value.additional)?,
-                                #( #wires => value.#field_names = rt::json::next_optional(&mut map, key, &mut value.additional)?, )*
-                                _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
-                            }
-                        }
-                        Ok(value)
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
-            }
-        }
+        #deserialize
     }
 }
 
@@ -429,6 +415,27 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
             }
         }
     });
+    map_deserialize(&name, &expecting, quote! {
+        #use_error
+        let mut odata_type: ::core::option::Option<::std::string::String> = None;
+        let mut additional = rt::json::Map::new();
+        #( let mut #locals: ::core::option::Option<#types> = None; )*
+        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+            match key.as_str() {
+                "@odata.type" => odata_type = rt::json::next_optional(&mut map, key, &mut additional)?,
+                #( #wires => #locals = rt::json::next_optional(&mut map, key, &mut additional)?, )*
+                _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
+            }
+        }
+        let which = odata_type.as_deref().unwrap_or_default();
+        #(#derived)*
+        #base
+    })
+}
+
+/// The `Deserialize` of a JSON object, read by a map visitor whose `visit_map` is `body`
+/// (which reads `map` and returns the value).
+fn map_deserialize(name: &proc_macro2::Ident, expecting: &str, body: TokenStream) -> TokenStream {
     quote! {
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
@@ -441,20 +448,7 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
                     }
 
                     fn visit_map<__A: rt::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<#name, __A::Error> {
-                        #use_error
-                        let mut odata_type: ::core::option::Option<::std::string::String> = None;
-                        let mut additional = rt::json::Map::new();
-                        #( let mut #locals: ::core::option::Option<#types> = None; )*
-                        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
-                            match key.as_str() {
-                                "@odata.type" => odata_type = rt::json::next_optional(&mut map, key, &mut additional)?,
-                                #( #wires => #locals = rt::json::next_optional(&mut map, key, &mut additional)?, )*
-                                _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
-                            }
-                        }
-                        let which = odata_type.as_deref().unwrap_or_default();
-                        #(#derived)*
-                        #base
+                        #body
                     }
                 }
                 deserializer.deserialize_map(__Visitor)

@@ -38,7 +38,7 @@ pub const ROOT_BUILDER: &str = "GraphRequestBuilder";
 /// Lowers one version.
 pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
     let renames = renames::Renames::new(model, version)?;
-    let modules = modules::plan(model, selection, &renames)?;
+    let modules = modules::plan(model, selection, &renames, &version.module)?;
     let mut names = ModuleNames::new(&modules);
     names.reserve(&[], ROOT_BUILDER);
     let cx = Context {

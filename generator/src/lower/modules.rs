@@ -8,8 +8,8 @@
 //! `microsoft.graph.partners.billing` → `v1_0::partners::billing`); any other namespace is a
 //! module per segment from the top (`Org.Example` → `org::example`). Module names are snake
 //! case, decided per parent module by the clash rule, and never one of the names the crate
-//! itself uses beside them (`models`, `requests`, `schema`, `runtime`, `client`, `rt`, …) or a
-//! primitive type's name (a module `u8` would shadow the type).
+//! itself uses beside them (`models`, `requests`, `schema`, `runtime`, `client`, `rt`, …), a
+//! primitive type's name (a module `u8` would shadow the type) or its parent's name.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +24,7 @@ use crate::select::Selection;
 const RESERVED: &[&str] = &[
     "models", "requests", "schema", "runtime", "client", "rt", "std", "core", "alloc", "serde", "serde_json", "http",
     "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-    "f32", "f64", "v1_0", "beta",
+    "f32", "f64",
 ];
 
 /// The module of every namespace that has generated items.
@@ -62,7 +62,7 @@ impl Modules {
 }
 
 /// Decides the module of every namespace that holds a selected type or operation.
-pub(super) fn plan(model: &Model, selection: &Selection, renames: &Renames) -> Result<Modules> {
+pub(super) fn plan(model: &Model, selection: &Selection, renames: &Renames, version_module: &str) -> Result<Modules> {
     let mut namespaces: BTreeSet<&str> = BTreeSet::new();
     let qualified = selection
         .types
@@ -96,6 +96,11 @@ pub(super) fn plan(model: &Model, selection: &Selection, renames: &Renames) -> R
     }
     for (parent, children) in &siblings {
         let mut scope = Scope::new(Case::Snake, RESERVED);
+        // A module named like its parent reads as a mistake (`security::security`).
+        match parent.len() {
+            0 => scope.reserve(version_module),
+            _ => scope.reserve(decided[parent].clone()),
+        }
         for child in children {
             let mut full = parent.clone();
             full.push(child);
