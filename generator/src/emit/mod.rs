@@ -2,7 +2,7 @@
 //!
 //! Token streams are built with `quote!` and formatted with prettyplease. Nothing is renamed
 //! or reordered here: every name comes from the IR. One module per file written:
-//! [`models`] (`models.rs`), [`requests`] (`requests.rs`), [`schema`] (`schema.rs`); this
+//! `models` (`models.rs`), `requests` (`requests.rs`), `schema` (`schema.rs`); this
 //! module writes each namespace's `mod.rs` and holds what they share.
 //!
 //! Generated code is hygienic: it names std, core and serde items by absolute paths

@@ -4,15 +4,16 @@
 //!
 //! | pass | module | decides |
 //! |---|---|---|
-//! | namespaces | [`modules`] | the Rust module of each CSDL namespace |
-//! | models | [`models`] | enums, structs, polymorphic unions, every field and variant name |
-//! | requests | [`requests`] | request builders, bound operations and their overloads, update bodies, `$select` names, parameters |
-//! | recursion | [`recursion`] | which fields are boxed so that no type contains itself |
+//! | namespaces | `modules` | the Rust module of each CSDL namespace |
+//! | models | `models` | enums, structs, polymorphic unions, every field and variant name |
+//! | requests | `requests` | request builders, bound operations and their overloads, update bodies, `$select` names, parameters |
+//! | recursion | `recursion` | which fields are boxed so that no type contains itself |
 //!
 //! Every identifier is decided by [`crate::names`] in a scope that knows what the generated
 //! code itself uses; names at module level are decided in three phases (CSDL types, then the
 //! polymorphic unions, then the request side's types), each phase unable to take a name an
-//! earlier one holds. Descriptions become rustdoc through [`docs`]. Wire names are kept exactly.
+//! earlier one holds. Descriptions become rustdoc through `docs` ([`doc_lines`], [`visible`]).
+//! Wire names are kept exactly.
 
 mod docs;
 mod models;
