@@ -76,7 +76,9 @@ pub enum RustType {
     F64,
     /// `rt::DateTimeOffset`.
     DateTimeOffset,
-    /// Any JSON (`serde_json::Value`).
+    /// An exact JSON number (`rt::json::Number`, for `Edm.Decimal`).
+    Decimal,
+    /// Any JSON, kept as its exact text (`rt::json::RawJson`).
     Json,
     /// A generated enum.
     Enum(ItemRef),
