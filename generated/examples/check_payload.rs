@@ -15,7 +15,8 @@
 //!
 //! 1. deserializes it into the generated type (the one its `@odata.type` names, when that is
 //!    the given type or derived from it) and serializes it back, and compares the result with
-//!    the input as JSON values: any difference is listed with its JSON path
+//!    the input as JSON values whose numbers are compared by their exact text (`1.0` is not
+//!    `1`, `1e400` is kept): any difference is listed with its JSON path
 //!    (`lossy round trip: …`);
 //! 2. walks the JSON with the metadata and lists what the metadata does not know but the models
 //!    keep: properties (`unknown property: …`), `@odata.type` values that name no type of the
@@ -29,6 +30,10 @@
 //!
 //! JSON paths name object members with `.` and array items with `[n]`, starting from the body
 //! (`value[0].tokenActionResults[1].actionState`); `.` is the body itself.
+//!
+//! The body is read as the response parsers read it: a UTF-8 byte order mark is skipped, and a
+//! body they refuse (invalid JSON, reported as `file:line:column`, or an object with two
+//! members of one name, reported with its path) is refused here.
 //!
 //! # Exit status
 //!
@@ -45,7 +50,7 @@ use std::process::ExitCode;
 
 use graph_vpptoken::runtime::json::odata_type_is;
 use graph_vpptoken::runtime::schema::{DecodeError, PropertyInfo, Schema, TypeInfo};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 const USAGE: &str = "usage: check_payload <v1.0|beta> <type> <file.json|->";
 
@@ -132,18 +137,172 @@ fn beta_schema() -> Option<&'static Schema> {
 }
 
 /// Reads and parses a JSON file, or standard input for `-`.
-fn read_json(file: &str) -> Result<Value, String> {
-    let text = if file == "-" {
-        let mut text = String::new();
+fn read_json(file: &str) -> Result<Json, String> {
+    let bytes = if file == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        text
+        bytes
     } else {
-        std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?
+        std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?
     };
-    let name = if file == "-" { "standard input" } else { file };
-    serde_json::from_str(&text).map_err(|e| format!("{name} is not valid JSON: {e}"))
+    let name = if file == "-" { "<stdin>" } else { file };
+    parse_json(&bytes).map_err(|e| format!("{name}:{e}"))
+}
+
+/// Parses a body as the response parsers do (a UTF-8 byte order mark is skipped); an error is
+/// `line:column: message`, or `path: message` for a duplicate member.
+fn parse_json(bytes: &[u8]) -> Result<Json, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let raw: &RawValue = serde_json::from_slice(bytes).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        format!("{}:{}: not valid JSON: {message}", e.line(), e.column())
+    })?;
+    Json::parse(raw, "").map_err(|(path, message)| format!(" {}: {message}", display(&path)))
+}
+
+/// A JSON value that keeps the exact text of its numbers, and its members in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    /// The number's text, as written.
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+/// The members of a JSON object, in order, each as its raw text.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Members<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members<'a>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+impl Json {
+    /// Parses valid JSON text; the error is the path of a duplicate member.
+    fn parse(raw: &RawValue, path: &str) -> Result<Self, (String, String)> {
+        let text = raw.get().trim();
+        let invalid = |e: serde_json::Error| (display(path).to_owned(), e.to_string());
+        Ok(match text.as_bytes().first() {
+            Some(b'{') => {
+                let Members(members) = serde_json::from_str(text).map_err(invalid)?;
+                let mut out: Vec<(String, Json)> = Vec::with_capacity(members.len());
+                for (key, value) in members {
+                    let at = join_key(path, &key);
+                    if out.iter().any(|(k, _)| *k == key) {
+                        return Err((
+                            at,
+                            "duplicate member: an object has two members of this name".into(),
+                        ));
+                    }
+                    let value = Json::parse(value, &at)?;
+                    out.push((key, value));
+                }
+                Json::Object(out)
+            }
+            Some(b'[') => {
+                let items: Vec<&RawValue> = serde_json::from_str(text).map_err(invalid)?;
+                let items = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| Json::parse(item, &join_index(path, i)))
+                    .collect::<Result<_, _>>()?;
+                Json::Array(items)
+            }
+            Some(b'"') => Json::String(serde_json::from_str(text).map_err(invalid)?),
+            Some(b't' | b'f') => Json::Bool(serde_json::from_str(text).map_err(invalid)?),
+            Some(b'n') => Json::Null,
+            _ => Json::Number(text.to_owned()),
+        })
+    }
+
+    /// Compact JSON text, numbers as they were written.
+    fn text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => out.push_str(&quote(s)),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (key, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quote(key));
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The member named `key` of an object.
+    fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => member(members, key),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The member named `key` of an object's members.
+fn member<'j>(members: &'j [(String, Json)], key: &str) -> Option<&'j Json> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// A string as a JSON string literal.
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// What the check found, over all items.
@@ -202,7 +361,7 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Checks every item of a body as `ty`.
-fn check_body(schema: &Schema, ty: &TypeInfo, body: Value) -> Outcome {
+fn check_body(schema: &Schema, ty: &TypeInfo, body: Json) -> Outcome {
     let mut outcome = Outcome::default();
     for (path, item) in items(body, ty) {
         outcome.items += 1;
@@ -213,15 +372,19 @@ fn check_body(schema: &Schema, ty: &TypeInfo, body: Value) -> Outcome {
 
 /// Splits a body into its items, each with its JSON path: the items of `{"value": [...]}` or of
 /// a bare array, the object of `{"value": {...}}`, or the body itself.
-fn items(body: Value, ty: &TypeInfo) -> Vec<(String, Value)> {
+fn items(body: Json, ty: &TypeInfo) -> Vec<(String, Json)> {
     match body {
-        Value::Object(mut object) if is_value_wrapper(&object, ty) => {
-            match object.remove("value") {
-                Some(Value::Array(items)) => indexed("value", items),
-                single => vec![("value".into(), single.unwrap_or_default())],
+        Json::Object(object) if is_value_wrapper(&object, ty) => {
+            match object
+                .into_iter()
+                .find(|(k, _)| k == "value")
+                .map(|(_, v)| v)
+            {
+                Some(Json::Array(items)) => indexed("value", items),
+                single => vec![("value".into(), single.unwrap_or(Json::Null))],
             }
         }
-        Value::Array(items) => indexed("", items),
+        Json::Array(items) => indexed("", items),
         single => vec![(String::new(), single)],
     }
 }
@@ -229,15 +392,15 @@ fn items(body: Value, ty: &TypeInfo) -> Vec<(String, Value)> {
 /// Whether an object is a `{"value": ...}` wrapper rather than a bare item: its `value` is an
 /// array or an object, the type has no property of that name, and its other members are
 /// annotations (`@odata.context`, `@odata.nextLink`, …).
-fn is_value_wrapper(object: &Map<String, Value>, ty: &TypeInfo) -> bool {
+fn is_value_wrapper(object: &[(String, Json)], ty: &TypeInfo) -> bool {
     matches!(
-        object.get("value"),
-        Some(Value::Array(_) | Value::Object(_))
+        member(object, "value"),
+        Some(Json::Array(_) | Json::Object(_))
     ) && property(ty, "value").is_none()
-        && object.keys().all(|k| k == "value" || is_annotation(k))
+        && object.iter().all(|(k, _)| k == "value" || is_annotation(k))
 }
 
-fn indexed(base: &str, items: Vec<Value>) -> Vec<(String, Value)> {
+fn indexed(base: &str, items: Vec<Json>) -> Vec<(String, Json)> {
     items
         .into_iter()
         .enumerate()
@@ -246,23 +409,23 @@ fn indexed(base: &str, items: Vec<Value>) -> Vec<(String, Value)> {
 }
 
 /// Round-trips one item and walks it for what the metadata does not know.
-fn check_item(
-    schema: &Schema,
-    declared: &TypeInfo,
-    path: &str,
-    item: Value,
-    outcome: &mut Outcome,
-) {
+fn check_item(schema: &Schema, declared: &TypeInfo, path: &str, item: Json, outcome: &mut Outcome) {
     let mut unknowns = Vec::new();
     let ty = match &item {
-        Value::Object(object) => {
+        Json::Object(object) => {
             let ty = effective_type(schema, declared, object, path, &mut unknowns);
             walk_object(schema, ty, object, path, &mut unknowns);
             ty
         }
         _ => declared,
     };
-    match (ty.round_trip)(item.clone()) {
+    let back = (ty.round_trip)(&item.text()).and_then(|text| {
+        parse_json(text.as_bytes()).map_err(|message| DecodeError {
+            path: ".".into(),
+            message: format!("written back as invalid JSON: {message}"),
+        })
+    });
+    match back {
         Ok(back) => {
             let mut differences = Vec::new();
             diff(path, &item, &back, &mut differences);
@@ -295,11 +458,11 @@ fn check_item(
 fn effective_type<'s>(
     schema: &'s Schema,
     declared: &'s TypeInfo,
-    object: &Map<String, Value>,
+    object: &[(String, Json)],
     path: &str,
     unknowns: &mut Vec<String>,
 ) -> &'s TypeInfo {
-    let Some(Value::String(odata_type)) = object.get("@odata.type") else {
+    let Some(Json::String(odata_type)) = member(object, "@odata.type") else {
         return declared;
     };
     if let Some(ty) = schema.resolve_odata_type(odata_type, declared) {
@@ -329,7 +492,7 @@ fn effective_type<'s>(
 fn walk_object(
     schema: &Schema,
     ty: &TypeInfo,
-    object: &Map<String, Value>,
+    object: &[(String, Json)],
     path: &str,
     unknowns: &mut Vec<String>,
 ) {
@@ -340,7 +503,7 @@ fn walk_object(
         let at = join_key(path, key);
         match property(ty, key) {
             Some(prop) if prop.collection => {
-                if let Value::Array(items) = value {
+                if let Json::Array(items) = value {
                     for (i, item) in items.iter().enumerate() {
                         walk_value(schema, prop, item, &join_index(&at, i), unknowns);
                     }
@@ -357,16 +520,16 @@ fn walk_object(
 fn walk_value(
     schema: &Schema,
     prop: &PropertyInfo,
-    value: &Value,
+    value: &Json,
     path: &str,
     unknowns: &mut Vec<String>,
 ) {
     if let Some(declared) = schema.type_named(prop.ty) {
-        if let Value::Object(object) = value {
+        if let Json::Object(object) = value {
             let ty = effective_type(schema, declared, object, path, unknowns);
             walk_object(schema, ty, object, path, unknowns);
         }
-    } else if let (Some(info), Value::String(text)) = (schema.enum_named(prop.ty), value) {
+    } else if let (Some(info), Json::String(text)) = (schema.enum_named(prop.ty), value) {
         for member in unknown_members(info.members, info.flags, text) {
             let set = if info.flags {
                 format!(" in {text:?}")
@@ -411,14 +574,14 @@ fn is_annotation(key: &str) -> bool {
 /// Where the generated code reports a failure on a whole polymorphic value (it decodes those
 /// through an intermediate JSON value, which loses the inner path), decodes that value again
 /// on its own to find the failing member inside it.
-fn locate(schema: &Schema, ty: &TypeInfo, item: &Value, error: DecodeError) -> DecodeError {
+fn locate(schema: &Schema, ty: &TypeInfo, item: &Json, error: DecodeError) -> DecodeError {
     let Some((value, ty)) = value_at(schema, ty, item, &error.path) else {
         return error;
     };
-    if !value.is_object() {
+    if !matches!(value, Json::Object(_)) {
         return error;
     }
-    match (ty.round_trip)(value.clone()) {
+    match (ty.round_trip)(&value.text()) {
         Err(inner) if inner.path != "." => {
             let inner = locate(schema, ty, value, inner);
             DecodeError {
@@ -435,9 +598,9 @@ fn locate(schema: &Schema, ty: &TypeInfo, item: &Value, error: DecodeError) -> D
 fn value_at<'v, 's>(
     schema: &'s Schema,
     ty: &'s TypeInfo,
-    item: &'v Value,
+    item: &'v Json,
     path: &str,
-) -> Option<(&'v Value, &'s TypeInfo)> {
+) -> Option<(&'v Json, &'s TypeInfo)> {
     let mut value = item;
     let mut ty = resolved(schema, ty, value);
     for segment in parse_path(path)? {
@@ -448,7 +611,10 @@ fn value_at<'v, 's>(
                 ty = resolved(schema, schema.type_named(prop.ty)?, value);
             }
             Segment::Index(i) => {
-                value = value.get(i)?;
+                value = match value {
+                    Json::Array(items) => items.get(i)?,
+                    _ => return None,
+                };
                 ty = resolved(schema, ty, value);
             }
         }
@@ -457,10 +623,10 @@ fn value_at<'v, 's>(
 }
 
 /// The type an object's `@odata.type` names, if derived from `declared`, else `declared`.
-fn resolved<'s>(schema: &'s Schema, declared: &'s TypeInfo, value: &Value) -> &'s TypeInfo {
+fn resolved<'s>(schema: &'s Schema, declared: &'s TypeInfo, value: &Json) -> &'s TypeInfo {
     value
         .get("@odata.type")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .and_then(|t| schema.resolve_odata_type(t, declared))
         .unwrap_or(declared)
 }
@@ -495,21 +661,21 @@ fn parse_path(path: &str) -> Option<Vec<Segment>> {
 }
 
 /// Lists where `back` (the round trip's result) differs from `sent`, one line each.
-fn diff(path: &str, sent: &Value, back: &Value, out: &mut Vec<String>) {
+fn diff(path: &str, sent: &Json, back: &Json, out: &mut Vec<String>) {
     match (sent, back) {
-        (Value::Object(a), Value::Object(b)) => {
+        (Json::Object(a), Json::Object(b)) => {
             for (key, value) in a {
                 let at = join_key(path, key);
-                match b.get(key) {
+                match member(b, key) {
                     Some(other) => diff(&at, value, other, out),
                     None => out.push(format!("{at}: dropped (was {})", brief(value))),
                 }
             }
-            for (key, value) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+            for (key, value) in b.iter().filter(|(k, _)| member(a, k).is_none()) {
                 out.push(format!("{}: added ({})", join_key(path, key), brief(value)));
             }
         }
-        (Value::Array(a), Value::Array(b)) => {
+        (Json::Array(a), Json::Array(b)) => {
             if a.len() != b.len() {
                 out.push(format!(
                     "{}: {} items sent, {} written back",
@@ -533,8 +699,8 @@ fn diff(path: &str, sent: &Value, back: &Value, out: &mut Vec<String>) {
 }
 
 /// A JSON value as compact text, shortened past 80 characters.
-fn brief(value: &Value) -> String {
-    let text = value.to_string();
+fn brief(value: &Json) -> String {
+    let text = value.text();
     match text.char_indices().nth(80) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
@@ -615,8 +781,8 @@ mod tests {
 
     #[test]
     fn diff_lists_every_difference() {
-        let sent = serde_json::json!({"a": 1, "b": [1, 2], "c": {"d": "x"}, "e": true});
-        let back = serde_json::json!({"a": 1.0, "b": [1], "c": {"d": "x", "f": null}});
+        let sent = parse_json(br#"{"a": 1, "b": [1, 2], "c": {"d": "x"}, "e": true}"#).unwrap();
+        let back = parse_json(br#"{"a": 1.0, "b": [1], "c": {"d": "x", "f": null}}"#).unwrap();
         let mut out = Vec::new();
         diff("value[0]", &sent, &back, &mut out);
         assert_eq!(

@@ -76,7 +76,9 @@ pub enum RustType {
     F64,
     /// `rt::DateTimeOffset`.
     DateTimeOffset,
-    /// Any JSON (`serde_json::Value`).
+    /// An exact JSON number (`rt::json::Number`, for `Edm.Decimal`).
+    Decimal,
+    /// Any JSON, kept as its exact text (`rt::json::RawJson`).
     Json,
     /// A generated enum.
     Enum(ItemRef),
@@ -116,7 +118,8 @@ impl std::fmt::Display for RustType {
             RustType::F32 => f.write_str("f32"),
             RustType::F64 => f.write_str("f64"),
             RustType::DateTimeOffset => f.write_str("DateTimeOffset"),
-            RustType::Json => f.write_str("Value"),
+            RustType::Decimal => f.write_str("Number"),
+            RustType::Json => f.write_str("RawJson"),
             RustType::Enum(r) | RustType::Struct(r) | RustType::Union(r) => write!(f, "{r}"),
             RustType::Flags(r) => write!(f, "FlagSet<{r}>"),
             RustType::Vec(inner) => write!(f, "Vec<{inner}>"),

@@ -451,7 +451,10 @@ fn bad_usage_and_bad_input_exit_2() {
             vec!["beta", "vppToken", "/nonexistent/body.json"],
             "error: cannot read /nonexistent/body.json",
         ),
-        (vec!["beta", "vppToken", path], "is not valid JSON"),
+        (
+            vec!["beta", "vppToken", path],
+            "not-json.json:1:11: not valid JSON: EOF",
+        ),
     ] {
         let run = run_args(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -462,4 +465,102 @@ fn bad_usage_and_bad_input_exit_2() {
     let help = run_args(&["--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.starts_with("usage: check_payload"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input: exact numbers and JSON edge cases, checked as parse_response reads them
+
+/// Writes `text` as it is and checks it as `ty` of `version`.
+fn check_text(name: &str, version: &str, ty: &str, text: &str) -> Run {
+    let file = temp_file(name, text);
+    let run = run_args(&[version, ty, file.to_str().expect("a UTF-8 temporary path")]);
+    std::fs::remove_file(&file).ok();
+    run
+}
+
+#[test]
+fn numbers_beyond_f64_round_trip_losslessly() {
+    for (name, x) in [
+        ("big-integer", "123456789012345678901234567890"),
+        ("unstable-double", "1.826817409522712e299"),
+        ("out-of-range", "1e400"),
+        ("spelling", "1.0"),
+    ] {
+        let run = check_text(
+            name,
+            "v1.0",
+            "vppToken",
+            &format!(r#"{{"id":"a","x":{x}}}"#),
+        );
+        run.assert_code(1)
+            .assert_line("unknown property: x")
+            .assert_line("unknown: 1 item, lossless round trip, 1 unknown (kept)");
+    }
+}
+
+#[test]
+fn a_lossy_number_is_reported_as_lossy() {
+    // `totalLicensesCount` is an Int32: `7.0` reads as 7 and is written back as `7`.
+    let run = check_text(
+        "lossy-number",
+        "beta",
+        "vppTokenActionResult",
+        r##"{"@odata.type":"#microsoft.graph.vppTokenRevokeLicensesActionResult","totalLicensesCount":7.0}"##,
+    );
+    // serde refuses a float for an integer, so this is a decode failure, not silent loss.
+    run.assert_code(2)
+        .assert_line_starting("decode failure: totalLicensesCount:");
+}
+
+#[test]
+fn an_unclosed_object_is_reported_at_line_and_column() {
+    let run = check_text("open-brace", "v1.0", "vppToken", "{");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("open-brace.json:1:1: not valid JSON: EOF while parsing an object"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_as_parse_response_does() {
+    check_text("bom", "v1.0", "vppToken", "\u{feff}{\"id\":\"a\"}")
+        .assert_code(0)
+        .assert_line("ok: 1 item, lossless round trip");
+}
+
+#[test]
+fn duplicate_members_are_refused_with_their_path() {
+    let run = check_text(
+        "duplicate",
+        "v1.0",
+        "vppToken",
+        r#"{"value":[{"id":"a","appleId":"x","appleId":"y"}]}"#,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "duplicate.json: value[0].appleId: duplicate member: an object has two members of this name"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_base_typed_action_result_keeps_a_derived_property_of_another_shape() {
+    for odata_type in [
+        "#microsoft.graph.vppTokenActionResult",
+        "#microsoft.graph.futureResult",
+    ] {
+        let body = format!(
+            r#"{{"id":"a","tokenActionResults":[{{"@odata.type":"{odata_type}","failedLicensesCount":"many"}}]}}"#
+        );
+        let run = check_text("base-typed", "beta", "vppToken", &body);
+        assert!(run.code == 1, "{}\n{}", run.stdout, run.stderr);
+        run.assert_line_starting("unknown property: tokenActionResults[0].failedLicensesCount")
+            .assert_line_starting("unknown: 1 item, lossless round trip");
+    }
 }

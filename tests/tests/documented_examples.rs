@@ -551,7 +551,9 @@ fn beta_resource(example: &Example) {
     assert_eq!(token.additional.len(), 1, "{:?}", token.additional);
     assert_eq!(
         token.additional.get("lastAppCount"),
-        Some(&serde_json::json!(1024))
+        Some(&graph_vpptoken::runtime::json::RawJson::from(
+            serde_json::json!(1024)
+        ))
     );
     assert_token_redacted(&format!("{token:?}"), "token: \"String\"");
     example.assert_round_trip(&token);

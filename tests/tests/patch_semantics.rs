@@ -107,7 +107,7 @@ fn fields_can_be_set_directly() {
     patch.state = Some(beta::VppTokenState::Expired);
     patch
         .additional
-        .insert("futureProperty".into(), json!({"nested": [1, null]}));
+        .insert("futureProperty".into(), json!({"nested": [1, null]}).into());
     let sent: serde_json::Value = serde_json::from_slice(&beta_update_body(&patch)).unwrap();
     assert_eq!(
         sent,

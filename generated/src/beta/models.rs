@@ -596,18 +596,20 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "id" => {
-                            value.id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -917,144 +919,164 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "id" => {
-                            value.id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "appleDeviceAppDeliveryProtocolType" => {
-                            value.apple_device_app_delivery_protocol_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.apple_device_app_delivery_protocol_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "appleId" => {
-                            value.apple_id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.apple_id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "automaticallyUpdateApps" => {
-                            value.automatically_update_apps = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.automatically_update_apps,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "claimTokenManagementFromExternalMdm" => {
-                            value.claim_token_management_from_external_mdm = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.claim_token_management_from_external_mdm,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "countryOrRegion" => {
-                            value.country_or_region = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.country_or_region,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "dataSharingConsentGranted" => {
-                            value.data_sharing_consent_granted = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.data_sharing_consent_granted,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "displayName" => {
-                            value.display_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.display_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "expirationDateTime" => {
-                            value.expiration_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.expiration_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastModifiedDateTime" => {
-                            value.last_modified_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_modified_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastSyncDateTime" => {
-                            value.last_sync_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_sync_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastSyncStatus" => {
-                            value.last_sync_status = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_sync_status,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "locationName" => {
-                            value.location_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.location_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "organizationName" => {
-                            value.organization_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.organization_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "roleScopeTagIds" => {
-                            value.role_scope_tag_ids = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.role_scope_tag_ids,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "state" => {
-                            value.state = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.state,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "token" => {
-                            value.token = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.token,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "tokenActionResults" => {
-                            value.token_action_results = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.token_action_results,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "vppTokenAccountType" => {
-                            value.vpp_token_account_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.vpp_token_account_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -1187,39 +1209,44 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "actionName" => {
-                            value.action_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.action_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "actionState" => {
-                            value.action_state = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.action_state,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastUpdatedDateTime" => {
-                            value.last_updated_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_updated_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "startDateTime" => {
-                            value.start_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.start_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -1363,46 +1390,52 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "appleId" => {
-                            value.apple_id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.apple_id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "availableLicenseCount" => {
-                            value.available_license_count = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.available_license_count,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "organizationName" => {
-                            value.organization_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.organization_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "usedLicenseCount" => {
-                            value.used_license_count = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.used_license_count,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "vppTokenId" => {
-                            value.vpp_token_id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.vpp_token_id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -1570,60 +1603,68 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenRevokeLicensesActionResult {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "actionName" => {
-                            value.action_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.action_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "actionState" => {
-                            value.action_state = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.action_state,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastUpdatedDateTime" => {
-                            value.last_updated_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_updated_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "startDateTime" => {
-                            value.start_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.start_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "actionFailureReason" => {
-                            value.action_failure_reason = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.action_failure_reason,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "failedLicensesCount" => {
-                            value.failed_licenses_count = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.failed_licenses_count,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "totalLicensesCount" => {
-                            value.total_licenses_count = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.total_licenses_count,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -1736,67 +1777,79 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                 > = None;
                 let mut p_start_date_time: ::core::option::Option<rt::DateTimeOffset> = None;
                 let mut p_action_failure_reason: ::core::option::Option<
-                    VppTokenActionFailureReason,
+                    rt::json::RawJson,
                 > = None;
-                let mut p_failed_licenses_count: ::core::option::Option<i32> = None;
-                let mut p_total_licenses_count: ::core::option::Option<i32> = None;
+                let mut p_failed_licenses_count: ::core::option::Option<
+                    rt::json::RawJson,
+                > = None;
+                let mut p_total_licenses_count: ::core::option::Option<
+                    rt::json::RawJson,
+                > = None;
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut odata_type,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "actionName" => {
-                            p_action_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut p_action_name,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "actionState" => {
-                            p_action_state = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut p_action_state,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "lastUpdatedDateTime" => {
-                            p_last_updated_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut p_last_updated_date_time,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "startDateTime" => {
-                            p_start_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut p_start_date_time,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "actionFailureReason" => {
-                            p_action_failure_reason = rt::json::next_optional(
+                            rt::json::next_deferred(
                                 &mut map,
                                 key,
+                                &mut p_action_failure_reason,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "failedLicensesCount" => {
-                            p_failed_licenses_count = rt::json::next_optional(
+                            rt::json::next_deferred(
                                 &mut map,
                                 key,
+                                &mut p_failed_licenses_count,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         "totalLicensesCount" => {
-                            p_total_licenses_count = rt::json::next_optional(
+                            rt::json::next_deferred(
                                 &mut map,
                                 key,
+                                &mut p_total_licenses_count,
                                 &mut additional,
-                            )?;
+                            )?
                         }
                         _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
                     }
@@ -1813,31 +1866,40 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                             action_state: p_action_state,
                             last_updated_date_time: p_last_updated_date_time,
                             start_date_time: p_start_date_time,
-                            action_failure_reason: p_action_failure_reason,
-                            failed_licenses_count: p_failed_licenses_count,
-                            total_licenses_count: p_total_licenses_count,
+                            action_failure_reason: rt::json::decode_deferred(
+                                    "actionFailureReason",
+                                    p_action_failure_reason,
+                                )
+                                .map_err(__A::Error::custom)?,
+                            failed_licenses_count: rt::json::decode_deferred(
+                                    "failedLicensesCount",
+                                    p_failed_licenses_count,
+                                )
+                                .map_err(__A::Error::custom)?,
+                            total_licenses_count: rt::json::decode_deferred(
+                                    "totalLicensesCount",
+                                    p_total_licenses_count,
+                                )
+                                .map_err(__A::Error::custom)?,
                             additional,
                         }),
                     );
                 }
-                rt::json::keep_unknown(
-                        &mut additional,
-                        "actionFailureReason",
-                        p_action_failure_reason,
-                    )
-                    .map_err(__A::Error::custom)?;
-                rt::json::keep_unknown(
-                        &mut additional,
-                        "failedLicensesCount",
-                        p_failed_licenses_count,
-                    )
-                    .map_err(__A::Error::custom)?;
-                rt::json::keep_unknown(
-                        &mut additional,
-                        "totalLicensesCount",
-                        p_total_licenses_count,
-                    )
-                    .map_err(__A::Error::custom)?;
+                rt::json::keep_raw(
+                    &mut additional,
+                    "actionFailureReason",
+                    p_action_failure_reason,
+                );
+                rt::json::keep_raw(
+                    &mut additional,
+                    "failedLicensesCount",
+                    p_failed_licenses_count,
+                );
+                rt::json::keep_raw(
+                    &mut additional,
+                    "totalLicensesCount",
+                    p_total_licenses_count,
+                );
                 Ok(
                     AnyVppTokenActionResult::VppTokenActionResult(VppTokenActionResult {
                         odata_type,

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
-use super::json::Map;
 use super::redact::Secrets;
 
 /// An error response from Microsoft Graph: a non-success status with, usually, a body like
@@ -133,7 +132,7 @@ pub struct InnerError {
     pub date: Option<String>,
     /// Any other members, kept as received.
     #[serde(flatten)]
-    pub additional: Map,
+    pub additional: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The wire shape of an error body.

@@ -213,9 +213,12 @@ fn collect_secret_values(value: &Value, names: &[&str], secret: bool, out: &mut 
     }
 }
 
-/// A `Debug` view of kept JSON (a [`serde_json::Value`] or the `additional` map of a model)
-/// in which the value of every property whose name is one of `names` (ignoring case, at any
-/// depth) is shown as `<redacted>`.
+/// A `Debug` view of kept JSON (a [`serde_json::Value`], a [`RawJson`](super::json::RawJson) or the `additional` map
+/// of a model) in which the value of every property whose name is one of `names` (ignoring
+/// case, at any depth) is shown as `<redacted>`.
+///
+/// A kept number too large for an `f64` shows as `<unrepresentable JSON>`, as does the value
+/// holding it.
 pub struct RedactedJson<'a, J: ?Sized> {
     json: &'a J,
     names: &'a [&'a str],
@@ -228,9 +231,11 @@ impl<'a, J: ?Sized> RedactedJson<'a, J> {
     }
 }
 
-impl<J: Clone + Into<Value>> fmt::Debug for RedactedJson<'_, J> {
+impl<J: serde::Serialize + ?Sized> fmt::Debug for RedactedJson<'_, J> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut value: Value = self.json.clone().into();
+        let Ok(mut value) = serde_json::to_value(self.json) else {
+            return f.write_str("<unrepresentable JSON>");
+        };
         redact_names_for_debug(&mut value, self.names);
         match &value {
             // An object prints as a map, like the `additional` map itself.

@@ -628,19 +628,59 @@ fn is_empty<B: AsRef<[u8]>>(response: &Response<B>) -> bool {
 /// Decodes JSON, reporting the path of the failing value and what was expected, but never the
 /// value itself (see [`redact::decode_message`]).
 fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, ResponseError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| ResponseError::Decode {
-            status,
-            path: e.path().to_string(),
-            message: redact::decode_message(e.inner()),
-        })?;
-    deserializer.end().map_err(|e| ResponseError::Decode {
+    decode_slice(bytes).map_err(|(path, message)| ResponseError::Decode {
         status,
-        path: ".".to_owned(),
-        message: redact::decode_message(&e),
-    })?;
+        path,
+        message,
+    })
+}
+
+/// Decodes a JSON body (skipping a UTF-8 byte order mark) as `T`; on failure the JSON path of
+/// the failing value (`.` for the body itself) and the message. A syntax error inside an
+/// object (a missing member name, an unclosed brace) is reported at the object; the message
+/// gives the line and column.
+pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| (known_path(e.path()), redact::decode_message(e.inner())))?;
+    deserializer
+        .end()
+        .map_err(|e| (".".to_owned(), redact::decode_message(&e)))?;
     Ok(value)
+}
+
+/// A path without its trailing unknown segments (`?`, where the error came before a member
+/// name was read); `.` when nothing is left.
+fn known_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let known = segments
+        .iter()
+        .rposition(|s| !matches!(s, Segment::Unknown))
+        .map_or(0, |i| i + 1);
+    if known == segments.len() {
+        return path.to_string();
+    }
+    let mut out = String::new();
+    for segment in &segments[..known] {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    if out.is_empty() { ".".to_owned() } else { out }
 }
 
 /// Parses a 2xx response with a JSON body into `T`.

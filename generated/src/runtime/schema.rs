@@ -27,8 +27,9 @@ pub struct TypeInfo {
     pub base: Option<&'static str>,
     /// All properties, inherited ones included.
     pub properties: &'static [PropertyInfo],
-    /// Deserializes a JSON value into the generated type and serializes it back.
-    pub round_trip: fn(serde_json::Value) -> Result<serde_json::Value, DecodeError>,
+    /// Deserializes JSON text into the generated type and serializes it back, as exact text
+    /// (numbers and unknown members keep their spelling).
+    pub round_trip: fn(&str) -> Result<String, DecodeError>,
 }
 
 /// A property of a [`TypeInfo`].
@@ -66,17 +67,15 @@ pub struct DecodeError {
     pub message: String,
 }
 
-/// Deserializes `value` as `T` and serializes it back; the [`TypeInfo::round_trip`] of
-/// every generated type.
+/// Deserializes the JSON text `json` as `T` and serializes it back; the
+/// [`TypeInfo::round_trip`] of every generated type. It reads exactly as the response parsers
+/// do (a UTF-8 byte order mark is skipped).
 ///
 /// # Errors
 /// A [`DecodeError`] with the JSON path of the first value that did not decode.
-pub fn round_trip<T: DeserializeOwned + Serialize>(value: serde_json::Value) -> Result<serde_json::Value, DecodeError> {
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| DecodeError {
-        path: e.path().to_string(),
-        message: super::redact::decode_message(e.inner()),
-    })?;
-    serde_json::to_value(&typed).map_err(|e| DecodeError {
+pub fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, DecodeError> {
+    let typed: T = super::request::decode_slice(json.as_bytes()).map_err(|(path, message)| DecodeError { path, message })?;
+    serde_json::to_string(&typed).map_err(|e| DecodeError {
         path: ".".into(),
         message: e.to_string(),
     })
@@ -125,16 +124,16 @@ mod tests {
         struct Outer {
             items: Vec<Item>,
         }
-        let ok = round_trip::<Outer>(serde_json::json!({"items": [{"n": 1}]})).unwrap();
-        assert_eq!(ok, serde_json::json!({"items": [{"n": 1}]}));
-        let err = round_trip::<Outer>(serde_json::json!({"items": [{"n": 1}, {"n": "x"}]})).unwrap_err();
+        let ok = round_trip::<Outer>(r#"{"items": [{"n": 1}]}"#).unwrap();
+        assert_eq!(ok, r#"{"items":[{"n":1}]}"#);
+        let err = round_trip::<Outer>(r#"{"items": [{"n": 1}, {"n": "x"}]}"#).unwrap_err();
         assert_eq!(err.path, "items[1].n");
     }
 
     #[test]
     fn resolves_derived_types_only() {
-        fn same(v: serde_json::Value) -> Result<serde_json::Value, DecodeError> {
-            Ok(v)
+        fn same(v: &str) -> Result<String, DecodeError> {
+            Ok(v.to_owned())
         }
         static TYPES: &[TypeInfo] = &[
             TypeInfo { name: "a", qualified: "ns.a", base: None, properties: &[], round_trip: same },

@@ -332,18 +332,20 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "id" => {
-                            value.id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?
@@ -564,95 +566,108 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
                         "@odata.type" => {
-                            value.odata_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.odata_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "id" => {
-                            value.id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "appleId" => {
-                            value.apple_id = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.apple_id,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "automaticallyUpdateApps" => {
-                            value.automatically_update_apps = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.automatically_update_apps,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "countryOrRegion" => {
-                            value.country_or_region = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.country_or_region,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "expirationDateTime" => {
-                            value.expiration_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.expiration_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastModifiedDateTime" => {
-                            value.last_modified_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_modified_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastSyncDateTime" => {
-                            value.last_sync_date_time = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_sync_date_time,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "lastSyncStatus" => {
-                            value.last_sync_status = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.last_sync_status,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "organizationName" => {
-                            value.organization_name = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.organization_name,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "state" => {
-                            value.state = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.state,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "token" => {
-                            value.token = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.token,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         "vppTokenAccountType" => {
-                            value.vpp_token_account_type = rt::json::next_optional(
+                            rt::json::next_property(
                                 &mut map,
                                 key,
+                                &mut value.vpp_token_account_type,
                                 &mut value.additional,
-                            )?;
+                            )?
                         }
                         _ => {
                             rt::json::next_unknown(&mut map, key, &mut value.additional)?

@@ -365,7 +365,8 @@ fn rust_type(t: &RustType, cx: Cx) -> TokenStream {
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::DateTimeOffset => quote!(rt::DateTimeOffset),
-        RustType::Json => quote!(rt::serde_json::Value),
+        RustType::Decimal => quote!(rt::json::Number),
+        RustType::Json => quote!(rt::json::RawJson),
         RustType::Enum(r) | RustType::Struct(r) | RustType::Union(r) => cx.path(r),
         RustType::Flags(r) => {
             let n = cx.path(r);

@@ -245,8 +245,8 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
         let mut value = <#name as ::core::default::Default>::default();
         while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
             match key.as_str() {
-                "@odata.type" => value.odata_type = rt::json::next_optional(&mut map, key, &mut value.additional)?,
-                #( #wires => value.#field_names = rt::json::next_optional(&mut map, key, &mut value.additional)?, )*
+                "@odata.type" => rt::json::next_property(&mut map, key, &mut value.odata_type, &mut value.additional)?,
+                #( #wires => rt::json::next_property(&mut map, key, &mut value.#field_names, &mut value.additional)?, )*
                 _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
             }
         }
@@ -363,6 +363,8 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
 /// Deserializes a polymorphic value in one pass: every property of every variant is read
 /// as it comes (so `@odata.type` may stand anywhere), then the variant named by
 /// `@odata.type` is built and the properties it does not have are kept in `additional`.
+/// A property only some variants have is read as exact JSON text and decoded at the end, so
+/// that a value of another variant keeps it whatever its JSON type.
 /// Falls back to buffering the value when two variants give one property different types.
 fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> TokenStream {
     let name = ident(&u.name);
@@ -381,7 +383,13 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
     }
     let expecting = format!("a {} or a derived type", u.variants[0].qualified);
     let locals: Vec<_> = all.iter().map(|f| format_ident!("p_{}", f.name.trim_end_matches('_'))).collect();
-    let types: Vec<_> = all.iter().map(|f| rust_type(&f.ty, cx)).collect();
+    // A property that not every variant has is read as its exact text and decoded (or kept in
+    // `additional`) once `@odata.type` has told the variant.
+    let in_all = |f: &ir::Field| members.iter().all(|s| s.fields.iter().any(|x| x.wire == f.wire));
+    let types: Vec<_> =
+        all.iter().map(|f| if in_all(f) { rust_type(&f.ty, cx) } else { quote!(rt::json::RawJson) }).collect();
+    let reads: Vec<_> =
+        all.iter().map(|f| if in_all(f) { quote!(next_property) } else { quote!(next_deferred) }).collect();
     let wires: Vec<_> = all.iter().map(|f| f.wire.as_str()).collect();
     let build = |v: &ir::UnionVariant, s: &ir::Struct, ret: TokenStream| {
         let variant = ident(&v.name);
@@ -390,11 +398,16 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
             all.iter().zip(&locals).partition(|(f, _)| s.fields.iter().any(|x| x.wire == f.wire));
         let fields = mine.iter().map(|(f, l)| {
             let field = ident(&f.name);
-            quote!(#field: #l)
+            if in_all(f) {
+                quote!(#field: #l)
+            } else {
+                let wire = &f.wire;
+                quote!(#field: rt::json::decode_deferred(#wire, #l).map_err(__A::Error::custom)?)
+            }
         });
         let kept = others.iter().map(|(f, l)| {
             let wire = &f.wire;
-            quote!(rt::json::keep_unknown(&mut additional, #wire, #l).map_err(__A::Error::custom)?;)
+            quote!(rt::json::keep_raw(&mut additional, #wire, #l);)
         });
         let value = wrap(v, quote!(#ty { odata_type, #(#fields,)* additional }));
         quote! {
@@ -402,8 +415,8 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
             #ret Ok(#name::#variant(#value))
         }
     };
-    // `A::Error::custom` is needed only when some variant keeps another's property as unknown.
-    let keeps = members.iter().any(|s| all.iter().any(|f| !s.fields.iter().any(|x| x.wire == f.wire)));
+    // `A::Error::custom` is needed only when some property is decoded late.
+    let keeps = all.iter().any(|f| !in_all(f));
     let use_error = if keeps { quote!(use rt::serde::de::Error as _;) } else { quote!() };
     let base = build(&u.variants[0], members[0], quote!());
     let derived = u.variants[1..].iter().zip(&members[1..]).map(|(v, s)| {
@@ -422,8 +435,8 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
         #( let mut #locals: ::core::option::Option<#types> = None; )*
         while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
             match key.as_str() {
-                "@odata.type" => odata_type = rt::json::next_optional(&mut map, key, &mut additional)?,
-                #( #wires => #locals = rt::json::next_optional(&mut map, key, &mut additional)?, )*
+                "@odata.type" => rt::json::next_property(&mut map, key, &mut odata_type, &mut additional)?,
+                #( #wires => rt::json::#reads(&mut map, key, &mut #locals, &mut additional)?, )*
                 _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
             }
         }
@@ -470,7 +483,7 @@ fn union_deserialize_buffered(u: &ir::Union, cx: Cx) -> TokenStream {
             quote!(Self::#variant)
         };
         quote! {
-            rt::serde_json::from_value::<#ty>(value).map(#wrapped).map_err(__D::Error::custom)
+            rt::serde_json::from_str::<#ty>(value.get()).map(#wrapped).map_err(__D::Error::custom)
         }
     };
     let base = build(&u.variants[0]);
@@ -487,8 +500,9 @@ fn union_deserialize_buffered(u: &ir::Union, cx: Cx) -> TokenStream {
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 use rt::serde::de::Error as _;
-                let value = <rt::serde_json::Value as rt::serde::Deserialize>::deserialize(deserializer)?;
-                let odata_type = value.get("@odata.type").and_then(rt::serde_json::Value::as_str).unwrap_or_default();
+                let value = <rt::json::RawJson as rt::serde::Deserialize>::deserialize(deserializer)?;
+                let odata_type = rt::json::odata_type_of(&value);
+                let odata_type = odata_type.as_deref().unwrap_or_default();
                 #(#derived)*
                 #base
             }

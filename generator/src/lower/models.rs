@@ -329,7 +329,8 @@ pub(super) fn primitive(p: Primitive) -> RustType {
         Primitive::Int32 => RustType::I32,
         Primitive::Int64 => RustType::I64,
         Primitive::Single => RustType::F32,
-        Primitive::Double | Primitive::Decimal => RustType::F64,
+        Primitive::Double => RustType::F64,
+        Primitive::Decimal => RustType::Decimal,
         Primitive::DateTimeOffset => RustType::DateTimeOffset,
         Primitive::Untyped => RustType::Json,
     }
