@@ -1081,6 +1081,7 @@ impl<'a> Cursor<'a> {
             };
             if let Event::Start(start) | Event::Empty(start) = &event {
                 self.check_element_name(start.name().into_inner(), offset)?;
+                self.check_attributes(start, offset)?;
             }
             return Ok(match event {
                 Event::Start(start) => {
@@ -1190,6 +1191,19 @@ impl<'a> Cursor<'a> {
                 Err(self.xml_error_at(offset.saturating_add(1), message))
             }
         }
+    }
+
+    /// Checks the attributes of the tag whose `<` is at `offset`, whether or not the
+    /// element is read: the elements the model skips must be well formed too.
+    fn check_attributes(&mut self, start: &BytesStart<'_>, offset: usize) -> Result<()> {
+        for attr in Attrs::new(start, self.version) {
+            if let Err(fault) = attr {
+                // `+ 1`: attribute offsets count from the byte after `<`.
+                let offset = offset.saturating_add(1).saturating_add(fault.offset);
+                return Err(self.xml_error_at(offset, fault.message));
+            }
+        }
+        Ok(())
     }
 
     /// Reads up to the root element and returns it. Only whitespace, comments and
@@ -3028,6 +3042,23 @@ mod tests {
             (
                 r#"<EntityType a="" b="" c="" d="" e="" f="" g="" h="" i="" j="" Name="a" c="" />"#,
                 "5:78: malformed XML: duplicated attribute `c`",
+            ),
+        ]);
+        // Elements the model skips are checked too (found by the differential fuzz target:
+        // `<Pro\tperty Name=…` is an unknown element `Pro` with an attribute `perty` and no
+        // `=`), and so are the children of skipped elements and of text-only elements.
+        assert_errors(&[
+            (
+                "<ComplexType Name=\"a\"><Pro\tperty Name=\"note\" Type=\"Edm.String\" /></ComplexType>",
+                "5:40: malformed XML: attribute name must be followed by `=`",
+            ),
+            (
+                r#"<Unknown><Deeper x="1" x="2" /></Unknown>"#,
+                "5:30: malformed XML: duplicated attribute `x`",
+            ),
+            (
+                r#"<Annotations Target="t"><Annotation Term="T"><String>a<b c=d/></String></Annotation></Annotations>"#,
+                "5:66: malformed XML: attribute value must be quoted",
             ),
         ]);
         // Quoting with `'`, white space around `=` and before `/>` is fine.
