@@ -13,7 +13,14 @@ fn main() {
     let modules = codegen::generate_single_files(&config, &dir).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
     for (name, code) in modules {
-        out.push_str(&format!("#[allow(dead_code)]\npub mod {name} {{\n{code}}}\n\n"));
+        // The module's own inner attributes come first in it: `dead_code` is allowed after
+        // them (an outer attribute beside inner ones is `clippy::mixed_attributes_style`).
+        let code = if code.contains("#![") {
+            code.replacen("#![", "#![allow(dead_code)]\n#![", 1)
+        } else {
+            format!("#![allow(dead_code)]\n{code}")
+        };
+        out.push_str(&format!("pub mod {name} {{\n{code}}}\n\n"));
     }
     let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures.rs");
     std::fs::write(&target, out).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
