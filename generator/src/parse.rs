@@ -58,7 +58,9 @@
 //!   (`attribute_syntax_is_checked`, `attribute_errors_are_xml_errors_at_the_attribute`);
 //! - element names are XML names (`element_names_are_checked`);
 //! - text holds no `]]>` (`markup_in_text_and_comments_is_checked`);
-//! - the XML declaration, if any, is at the very start; no processing instruction is
+//! - the XML declaration, if any, is at the very start and has the form XML 1.0 gives it
+//!   (`version`, then optionally `encoding`, then optionally `standalone`, and nothing
+//!   else); a processing instruction's target is an XML name, and none is
 //!   named `xml` in another case; a document type declaration (`<!DOCTYPE`) is refused,
 //!   so no entity is ever declared or expanded
 //!   (`doctype_and_misplaced_declarations_are_refused`);
@@ -1038,6 +1040,53 @@ enum Node<'a> {
     Eof,
 }
 
+/// What is wrong with an XML declaration whose content (between `<?` and `?>`) is
+/// `content`, if anything: XML 1.0 allows `version`, then optionally `encoding`, then
+/// optionally `standalone` (`yes` or `no`), each `name = "value"` after white space, and
+/// nothing else. quick-xml reads the values it is asked for and ignores the rest.
+fn declaration_fault(content: &str) -> Option<String> {
+    let mut rest = content.strip_prefix("xml").unwrap_or(content);
+    let mut allowed: &[&str] = &["version", "encoding", "standalone"];
+    loop {
+        let part = rest.trim_start_matches(is_xml_space);
+        if part.is_empty() {
+            return (allowed.len() == 3).then(|| "it must name a version".to_owned());
+        }
+        if part.len() == rest.len() {
+            return Some(format!("white space must come before `{}`", excerpt(part)));
+        }
+        let name_end = part.find(|c: char| c == '=' || is_xml_space(c)).unwrap_or(part.len());
+        let name = part.get(..name_end).unwrap_or_default();
+        let Some(at) = allowed.iter().position(|allowed| *allowed == name) else {
+            return Some(format!(
+                "`{}` may not appear here (only `version`, `encoding` and `standalone`, in that order)",
+                excerpt(name)
+            ));
+        };
+        if allowed.len() == 3 && at != 0 {
+            return Some("it must start with `version`".to_owned());
+        }
+        allowed = allowed.get(at.saturating_add(1)..).unwrap_or_default();
+        let value = part.get(name_end..).unwrap_or_default().trim_start_matches(is_xml_space);
+        let Some(value) = value.strip_prefix('=') else {
+            return Some(format!("`{name}` must be followed by `=`"));
+        };
+        let value = value.trim_start_matches(is_xml_space);
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return Some(format!("the value of `{name}` must be quoted"));
+        };
+        let value = value.get(1..).unwrap_or_default();
+        let Some(close) = value.find(quote) else {
+            return Some(format!("the value of `{name}` is not closed"));
+        };
+        let text = value.get(..close).unwrap_or_default();
+        if name == "standalone" && text != "yes" && text != "no" {
+            return Some("`standalone` must be `yes` or `no`".to_owned());
+        }
+        rest = value.get(close.saturating_add(1)..).unwrap_or_default();
+    }
+}
+
 /// A pull reader over the XML events of one document that knows where it is.
 struct Cursor<'a> {
     file: &'a str,
@@ -1081,6 +1130,7 @@ impl<'a> Cursor<'a> {
             };
             if let Event::Start(start) | Event::Empty(start) = &event {
                 self.check_element_name(start.name().into_inner(), offset)?;
+                self.check_attributes(start, offset)?;
             }
             return Ok(match event {
                 Event::Start(start) => {
@@ -1121,6 +1171,13 @@ impl<'a> Cursor<'a> {
                     continue;
                 }
                 Event::PI(pi) => {
+                    if let Some(fault) = xml_name_fault(pi.target()) {
+                        let message = format!(
+                            "`{}` is not a valid processing instruction target: {fault}",
+                            excerpt(pi.target())
+                        );
+                        return Err(self.xml_error_at(offset.saturating_add(2), message));
+                    }
                     if pi.target().eq_ignore_ascii_case("xml") {
                         let message = format!(
                             "the processing instruction target `{}` is reserved",
@@ -1148,6 +1205,10 @@ impl<'a> Cursor<'a> {
         if offset != 0 {
             let message = "the XML declaration must be at the very start of the document";
             return Err(self.xml_error_at(offset, message.to_owned()));
+        }
+        let content: &str = decl;
+        if let Some(fault) = declaration_fault(content) {
+            return Err(self.xml_error_at(offset, format!("malformed XML declaration: {fault}")));
         }
         match decl.xml_version() {
             Ok(version) => self.version = version,
@@ -1190,6 +1251,19 @@ impl<'a> Cursor<'a> {
                 Err(self.xml_error_at(offset.saturating_add(1), message))
             }
         }
+    }
+
+    /// Checks the attributes of the tag whose `<` is at `offset`, whether or not the
+    /// element is read: the elements the model skips must be well formed too.
+    fn check_attributes(&mut self, start: &BytesStart<'_>, offset: usize) -> Result<()> {
+        for attr in Attrs::new(start, self.version) {
+            if let Err(fault) = attr {
+                // `+ 1`: attribute offsets count from the byte after `<`.
+                let offset = offset.saturating_add(1).saturating_add(fault.offset);
+                return Err(self.xml_error_at(offset, fault.message));
+            }
+        }
+        Ok(())
     }
 
     /// Reads up to the root element and returns it. Only whitespace, comments and
@@ -3030,6 +3104,23 @@ mod tests {
                 "5:78: malformed XML: duplicated attribute `c`",
             ),
         ]);
+        // Elements the model skips are checked too (found by the differential fuzz target:
+        // `<Pro\tperty Name=…` is an unknown element `Pro` with an attribute `perty` and no
+        // `=`), and so are the children of skipped elements and of text-only elements.
+        assert_errors(&[
+            (
+                "<ComplexType Name=\"a\"><Pro\tperty Name=\"note\" Type=\"Edm.String\" /></ComplexType>",
+                "5:40: malformed XML: attribute name must be followed by `=`",
+            ),
+            (
+                r#"<Unknown><Deeper x="1" x="2" /></Unknown>"#,
+                "5:30: malformed XML: duplicated attribute `x`",
+            ),
+            (
+                r#"<Annotations Target="t"><Annotation Term="T"><String>a<b c=d/></String></Annotation></Annotations>"#,
+                "5:66: malformed XML: attribute value must be quoted",
+            ),
+        ]);
         // Quoting with `'`, white space around `=` and before `/>` is fine.
         let schema = parse_schema("      <EntityType Name = 'a' BaseType\t=\n\"ex.b\"/>\n");
         assert_eq!(schema.entity_types[0].base_type.as_deref(), Some("ex.b"));
@@ -3161,6 +3252,37 @@ mod tests {
             error.to_string(),
             "file.xml:1:12: malformed XML: the processing instruction target `XML` is reserved"
         );
+        // The declaration's own syntax (found by the differential fuzz target: a misspelt
+        // `necoding` was ignored).
+        for (declaration, fault) in [
+            (r#"<?xml version="1.0" necoding="utf-8"?>"#, "`necoding` may not appear here (only `version`, `encoding` and `standalone`, in that order)"),
+            (r#"<?xml encoding="utf-8" version="1.0"?>"#, "it must start with `version`"),
+            (r#"<?xml version="1.0" standalone="yes" encoding="utf-8"?>"#, "`encoding` may not appear here (only `version`, `encoding` and `standalone`, in that order)"),
+            (r#"<?xml version="1.0"encoding="utf-8"?>"#, "white space must come before `encoding=\"utf-8\"`"),
+            (r#"<?xml version="1.0" standalone="maybe"?>"#, "`standalone` must be `yes` or `no`"),
+            (r#"<?xml version="1.0" version="1.0"?>"#, "`version` may not appear here (only `version`, `encoding` and `standalone`, in that order)"),
+            (r#"<?xml version="1.0" encoding?>"#, "`encoding` must be followed by `=`"),
+            (r#"<?xml version=1.0?>"#, "the value of `version` must be quoted"),
+            (r#"<?xml ?>"#, "it must name a version"),
+        ] {
+            let error = parse_err(&format!("{declaration}<edmx:Edmx/>"));
+            assert_eq!(error.to_string(), format!("file.xml:1:1: malformed XML: malformed XML declaration: {fault}"), "{declaration}");
+        }
+        for declaration in [
+            r#"<?xml version="1.0"?>"#,
+            r#"<?xml version = '1.0' encoding = 'UTF-8' standalone = 'no' ?>"#,
+            "<?xml\tversion=\"1.1\"\nstandalone=\"yes\"?>",
+        ] {
+            parse(&format!("{declaration}<edmx:Edmx/>"));
+        }
+        // A processing instruction's target is an XML name (found by the differential fuzz
+        // target: `<?%xml …?>` was skipped as a processing instruction).
+        let error = parse_err("<?%xml version=\"1.0\"?><edmx:Edmx/>");
+        assert!(
+            error.to_string().starts_with("file.xml:1:3: malformed XML: `%xml` is not a valid processing instruction target: "),
+            "{error}"
+        );
+        parse("<?app-data x=\"1\"?><edmx:Edmx><?other?></edmx:Edmx>");
         let error = parse_err("<?xml version=\"2.0\"?><edmx:Edmx/>");
         assert!(
             error

@@ -238,6 +238,24 @@ fn decode_errors_name_the_path_and_the_type_but_not_the_value() {
     assert_error_clean(&err);
 }
 
+/// Found by the `responses` fuzz target: a decode error's path is made of the property names
+/// of the response as received, and one of them may hold the secret the request sent.
+#[test]
+fn a_sent_secret_in_a_property_name_of_the_response_is_kept_out_of_the_decode_path() {
+    for body in [
+        format!(r#"{{"countryOrRegion{SECRET}":["Role Scope" 0]}}"#),
+        format!(r#"{{"additional":{{"{SECRET}":[1,}}}}"#),
+        format!(r#"{{"tokenActionResults":[{{"{SECRET}":tru}}]}}"#),
+    ] {
+        let err = update().parse_response(&response(200, body.clone())).unwrap_err();
+        let ResponseError::Decode { path, .. } = &err else {
+            panic!("expected a decode error for {body}, got {err:?}");
+        };
+        assert!(path.contains(REDACTED), "{path}");
+        assert_error_clean(&err);
+    }
+}
+
 #[test]
 fn rendered_requests_do_not_show_their_body() {
     let request = update().to_request().unwrap();

@@ -329,12 +329,18 @@ impl ResponseError {
         }
     }
 
-    /// The error with the secrets in a Graph error replaced (see [`GraphError::redact`]);
-    /// the other variants quote no value and are returned as they are.
+    /// The error with the secrets in a Graph error replaced (see [`GraphError::redact`]).
+    /// A decode error quotes no value, but its path holds the property names of the response
+    /// as received: a sent secret value in them (or in the message) is replaced too.
     #[must_use]
     pub fn redacted(mut self, secrets: &Secrets) -> Self {
-        if let Self::Status(e) = &mut self {
-            e.redact(secrets);
+        match &mut self {
+            Self::Status(e) => e.redact(secrets),
+            Self::Decode { path, message, .. } => {
+                secrets.scrub_in_place(path);
+                secrets.scrub_in_place(message);
+            }
+            Self::UnexpectedStatus { .. } => {}
         }
         self
     }
