@@ -1165,7 +1165,12 @@ impl<'a> Cursor<'a> {
                     Node::Text(text, offset)
                 }
                 Event::CData(text) => Node::CData(text, offset),
-                Event::GeneralRef(reference) => Node::Ref(reference, offset),
+                Event::GeneralRef(reference) => {
+                    // Checked here, so that a reference in text no element reads (text is
+                    // skipped where CSDL has none) is refused as well.
+                    self.push_reference(&mut String::new(), &reference, offset)?;
+                    Node::Ref(reference, offset)
+                }
                 Event::Decl(decl) => {
                     self.check_declaration(&decl, offset)?;
                     continue;

@@ -89,13 +89,13 @@ pub fn models(schema: &Schema, data: &[u8]) {
     let Some(ty) = schema.types.get(usize::from(selector) % schema.types.len().max(1)) else {
         return;
     };
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(json) else {
+    let Ok(json) = std::str::from_utf8(json) else {
         return;
     };
-    let Ok(written) = (ty.round_trip)(value) else {
+    let Ok(written) = (ty.round_trip)(json) else {
         return;
     };
-    match (ty.round_trip)(written.clone()) {
+    match (ty.round_trip)(&written) {
         Ok(again) => assert_eq!(again, written, "{}: the written JSON reads back differently", ty.qualified),
         Err(error) => panic!("{}: the written JSON {written} does not read back: {error}", ty.qualified),
     }
