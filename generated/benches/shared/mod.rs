@@ -49,6 +49,27 @@ pub fn page() -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Members a token of a later service version might carry, unknown to the models: one of
+/// each JSON kind, numbers beyond `f64` included. Appended to every token by [`unknown_page`].
+const UNKNOWN_MEMBERS: &str = concat!(
+    r#""futureCount":42,"#,
+    r#""futureSerial":123456789012345678901234567890,"#,
+    r#""futureRatio":0.1000000000000000055511151231257827,"#,
+    r#""futureLabel":"Future label value","#,
+    r#""futureFlag":false,"#,
+    r#""futureNothing":null,"#,
+    r#""futureSettings":{"mode":"strict","limits":[1,2,3],"nested":{"depth":2}},"#,
+    r#""futureTags":["a","b","c"]"#,
+);
+
+/// [`page`] with the eight [`UNKNOWN_MEMBERS`] added to every token (before its other members).
+pub fn unknown_page() -> Vec<u8> {
+    let page = String::from_utf8(page()).expect("the page is UTF-8");
+    let marker = r##"{"@odata.type":"#microsoft.graph.vppToken","##;
+    page.replace(marker, &format!("{marker}{UNKNOWN_MEMBERS},"))
+        .into_bytes()
+}
+
 /// A page of [`PlainVppToken`]s.
 #[derive(Debug, Deserialize, Serialize)]
 pub struct PlainCollection {
