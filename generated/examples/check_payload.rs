@@ -799,3 +799,72 @@ mod tests {
         assert!(out.is_empty());
     }
 }
+
+#[cfg(test)]
+mod lossy_verdicts {
+    //! The verdicts of the check on a model that is *not* exact, which the generated models
+    //! cannot show (they keep every value's text): a type whose round trip goes through
+    //! `serde_json::Value`, and so rounds every number to an `f64`, as models did before
+    //! unknown values were kept as text.
+
+    use super::*;
+
+    fn through_f64(json: &str) -> Result<String, DecodeError> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| DecodeError {
+            path: ".".into(),
+            message: e.to_string(),
+        })?;
+        Ok(value.to_string())
+    }
+
+    static ROUNDING: Schema = Schema {
+        api_version: "test",
+        types: &[TypeInfo {
+            name: "rounding",
+            qualified: "test.rounding",
+            base: None,
+            properties: &[PropertyInfo {
+                name: "x",
+                ty: "Edm.Double",
+                collection: false,
+            }],
+            round_trip: through_f64,
+        }],
+        enums: &[],
+    };
+
+    fn check(text: &str) -> Outcome {
+        let body = parse_json(text.as_bytes()).expect("valid JSON");
+        check_body(&ROUNDING, &ROUNDING.types[0], body)
+    }
+
+    #[test]
+    fn a_number_written_back_differently_is_a_lossy_round_trip() {
+        let outcome = check(r#"{"x":123456789012345678901234567890}"#);
+        assert_eq!(
+            outcome.lines,
+            ["lossy round trip: x: sent 123456789012345678901234567890, written back as 1.2345678901234568e+29"]
+        );
+        assert_eq!(outcome.summary(), "failed: 1 item, 1 lossy round trip");
+        assert_eq!(outcome.exit_status(), EXIT_FAILED);
+    }
+
+    #[test]
+    fn a_number_that_changes_spelling_only_is_lossy_too() {
+        // Equal as an f64, but not the text that was sent.
+        let outcome = check(r#"{"value":[{"x":2.5},{"x":1e2}]}"#);
+        assert_eq!(
+            outcome.lines,
+            ["lossy round trip: value[1].x: sent 1e2, written back as 100.0"]
+        );
+        assert_eq!(outcome.summary(), "failed: 2 items, 1 lossy round trip");
+    }
+
+    #[test]
+    fn an_exact_round_trip_is_lossless() {
+        let outcome = check(r#"{"x":2.5}"#);
+        assert!(outcome.lines.is_empty(), "{:?}", outcome.lines);
+        assert_eq!(outcome.summary(), "ok: 1 item, lossless round trip");
+        assert_eq!(outcome.exit_status(), 0);
+    }
+}
