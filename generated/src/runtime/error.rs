@@ -111,7 +111,10 @@ impl fmt::Debug for ErrorBody {
 }
 
 /// The `innerError` object of a Graph error: ids to quote when asking Microsoft for support.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Read with a duplicate member refused, like every object this crate reads: an object with
+/// two members of one name is not guessed at (see [`GraphError::from_response`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct InnerError {
     /// The `request-id` of the failed request.
     #[serde(
@@ -135,6 +138,47 @@ pub struct InnerError {
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
 
+impl<'de> Deserialize<'de> for InnerError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InnerErrorVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for InnerErrorVisitor {
+            type Value = InnerError;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an innerError object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InnerError, A::Error> {
+                let mut inner = InnerError::default();
+                let mut seen = std::collections::BTreeSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !seen.insert(key.clone()) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "innerError has two members named `{key}`"
+                        )));
+                    }
+                    match key.as_str() {
+                        "request-id" => inner.request_id = map.next_value()?,
+                        "client-request-id" => inner.client_request_id = map.next_value()?,
+                        "date" => inner.date = map.next_value()?,
+                        _ => {
+                            let value = map.next_value()?;
+                            inner.additional.insert(key, value);
+                        }
+                    }
+                }
+                Ok(inner)
+            }
+        }
+
+        deserializer.deserialize_map(InnerErrorVisitor)
+    }
+}
+
 /// The wire shape of an error body.
 #[derive(Deserialize)]
 struct ErrorEnvelope {
@@ -155,7 +199,10 @@ struct ErrorMember {
 impl GraphError {
     /// Reads the error from a response: its status, body and `Retry-After` header.
     ///
-    /// This never fails; whatever cannot be read is left as `None`.
+    /// This never fails; whatever cannot be read is left as `None`. A body that is not JSON,
+    /// has another shape, or has a duplicate member anywhere in `error` (two `code`s, or two
+    /// members of one name in `innerError`) is not read at all: `code`, `message` and
+    /// `inner_error` are `None`, and the whole text, every member kept, is in `body`.
     pub fn from_response<B: AsRef<[u8]>>(response: &http::Response<B>) -> Self {
         let bytes = response.body().as_ref();
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -404,6 +451,26 @@ mod tests {
             }
         }
     }"#;
+
+    #[test]
+    fn a_duplicate_member_leaves_the_error_unread_and_the_body_whole() {
+        for body in [
+            r#"{"error":{"code":"A","message":"m","innerError":{"date":"d","extra":1,"extra":2}}}"#,
+            r#"{"error":{"code":"A","message":"m","innerError":{"date":"d","date":"e"}}}"#,
+            r#"{"error":{"code":"A","code":"B","message":"m"}}"#,
+            r#"{"error":{"code":"A"},"error":{"code":"B"}}"#,
+        ] {
+            let e = GraphError::from_response(&response(400, body));
+            assert_eq!((e.code, e.message, e.inner_error), (None, None, None), "{body}");
+            assert_eq!(e.body.as_str(), body);
+        }
+        let e = GraphError::from_response(&response(
+            400,
+            r#"{"error":{"code":"A","innerError":{"extra":1,"other":2}}}"#,
+        ));
+        assert_eq!(e.code.as_deref(), Some("A"));
+        assert_eq!(e.inner_error.unwrap().additional.len(), 2);
+    }
 
     #[test]
     fn full_graph_error_body() {
