@@ -156,12 +156,30 @@ fn a_derived_action_result_still_decodes_its_own_properties() {
         .parse_response(&response(body))
         .unwrap_err();
     let (path, message) = decode_error(err);
-    assert_eq!(path, "tokenActionResults[0]");
+    assert_eq!(path, "tokenActionResults[0].failedLicensesCount");
     assert!(
-        message.starts_with("failedLicensesCount: invalid type: string"),
+        message.starts_with("invalid type: string, expected i32"),
         "{message}"
     );
     assert!(!message.contains("s3cret"), "{message}");
+    // In a list, the path runs from the body's root to the property.
+    let page = format!(r#"{{"value":[{{"id":"b"}},{body}]}}"#);
+    let err = beta::device_app_management()
+        .vpp_tokens()
+        .list()
+        .parse_response(&response(&page))
+        .unwrap_err();
+    assert_eq!(
+        decode_error(err).0,
+        "value[1].tokenActionResults[0].failedLicensesCount"
+    );
+    // Read directly with serde_json, the message names the property.
+    let err = serde_json::from_str::<beta::VppToken>(body).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("property failedLicensesCount: invalid type: string, expected i32"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -447,7 +447,9 @@ where
 ///
 /// # Errors
 /// When the value does not decode as `T`; the message names the property and never quotes
-/// the value.
+/// the value. The error is raised after the whole object was read, where serde knows only the
+/// object's path: the message carries the property in a form that the response parsers move
+/// into the path (`tokenActionResults[0].failedLicensesCount`, see [`split_deferred`]).
 pub fn decode_deferred<T: de::DeserializeOwned>(
     key: &str,
     value: Option<RawJson>,
@@ -455,7 +457,18 @@ pub fn decode_deferred<T: de::DeserializeOwned>(
     value
         .map(|raw| raw.parse::<T>())
         .transpose()
-        .map_err(|e| format!("{key}: {}", super::redact::decode_message(&e)))
+        .map_err(|e| format!("{DEFERRED}{key}: {}", super::redact::decode_message(&e)))
+}
+
+/// Starts the message of a [`decode_deferred`] error, before the property name (a wire name,
+/// which holds no `:`). No message of serde's starts so.
+const DEFERRED: &str = "property ";
+
+/// Splits the message of a [`decode_deferred`] error into the property it names and the
+/// message proper; `None` for any other message.
+#[must_use]
+pub fn split_deferred(message: &str) -> Option<(&str, &str)> {
+    message.strip_prefix(DEFERRED)?.split_once(": ")
 }
 
 /// Keeps a value read by [`next_deferred`] in `additional`, for a variant without the property.

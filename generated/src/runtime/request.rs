@@ -642,8 +642,17 @@ fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, Re
 pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| (known_path(e.path()), redact::decode_message(e.inner())))?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = known_path(e.path());
+        let message = redact::decode_message(e.inner());
+        // A property of a polymorphic value is decoded once the object has been read: put it
+        // back into the path.
+        match super::json::split_deferred(&message) {
+            Some((key, rest)) if path == "." => (key.to_owned(), rest.to_owned()),
+            Some((key, rest)) => (format!("{path}.{key}"), rest.to_owned()),
+            None => (path, message),
+        }
+    })?;
     deserializer
         .end()
         .map_err(|e| (".".to_owned(), redact::decode_message(&e)))?;
