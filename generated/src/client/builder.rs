@@ -175,7 +175,9 @@ impl ClientBuilder {
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
-                builder.build().map_err(transport)?
+                super::tls::configure(builder)?
+                    .build()
+                    .map_err(transport)?
             }
         };
         let base_url = base.as_str().trim_end_matches('/').into();

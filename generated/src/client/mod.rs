@@ -48,6 +48,7 @@ mod error;
 mod execute;
 mod paging;
 mod retry;
+mod tls;
 
 use std::fmt;
 use std::sync::Arc;
