@@ -51,6 +51,7 @@ pub fn page() -> Vec<u8> {
 
 /// Members a token of a later service version might carry, unknown to the models: one of
 /// each JSON kind, numbers beyond `f64` included. Appended to every token by [`unknown_page`].
+#[allow(dead_code, reason = "only the instructions bench reads this page")]
 const UNKNOWN_MEMBERS: &str = concat!(
     r#""futureCount":42,"#,
     r#""futureSerial":123456789012345678901234567890,"#,
@@ -63,6 +64,7 @@ const UNKNOWN_MEMBERS: &str = concat!(
 );
 
 /// [`page`] with the eight [`UNKNOWN_MEMBERS`] added to every token (before its other members).
+#[allow(dead_code, reason = "only the instructions bench reads this page")]
 pub fn unknown_page() -> Vec<u8> {
     let page = String::from_utf8(page()).expect("the page is UTF-8");
     let marker = r##"{"@odata.type":"#microsoft.graph.vppToken","##;
