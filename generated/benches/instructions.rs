@@ -40,7 +40,11 @@ fn main() {
         eprintln!("usage: instructions <CONTENDER> (see the module docs)");
         return;
     };
-    let input = if contender.contains("unknown") { unknown_page() } else { page() };
+    let input = if contender.contains("unknown") {
+        unknown_page()
+    } else {
+        page()
+    };
     match contender.as_str() {
         "none" | "none-unknown" => {
             black_box(&input);
