@@ -14,6 +14,8 @@
 //! - [`Error`] tells apart transport failures, Graph error responses (with code, message and
 //!   request id), undecodable bodies (with the JSON path), exhausted retries, token failures
 //!   and requests that are not bound to a client.
+//! - [`sync::SyncWait`] starts a vppToken's license sync and polls the token until the sync
+//!   has finished, with backoff, a timeout and cancellation.
 //!
 //! # Tracing
 //!
@@ -30,7 +32,8 @@
 //!   `http.response.status_code` (or the `reason`: `throttled`, `unavailable`, `connect`,
 //!   `timeout`), the `wait` before the next attempt and whether it came from `Retry-After`;
 //! - an event `read a page` (`DEBUG`) per page of an [`ItemStream`], with the `page` number,
-//!   the number of `items`, whether `more` follow, and the `url.template`.
+//!   the number of `items`, whether `more` follow, and the `url.template`;
+//! - an event `polled the license sync` (`DEBUG`) per poll of [`sync::SyncWait`].
 //!
 //! No span or event carries a secret: not the access token nor the `Authorization` header,
 //! not a request or response body, not a next link (whose query holds a skip token).
@@ -68,6 +71,7 @@ mod error;
 mod execute;
 mod paging;
 mod retry;
+pub mod sync;
 
 use std::fmt;
 use std::sync::Arc;
