@@ -299,7 +299,11 @@ pub enum Method {
     /// `GET` a collection page.
     List { doc: Doc, item: RustType, select: ItemRef },
     /// `GET …/$count`.
-    Count { doc: Doc },
+    Count {
+        doc: Doc,
+        /// The URL template of the request: the builder's followed by `/$count`.
+        template: String,
+    },
     /// `POST` a new entity.
     Create { doc: Doc, entity: RustType },
     /// `GET` one entity.
@@ -313,6 +317,8 @@ pub enum Method {
         name: String,
         doc: Doc,
         segment: String,
+        /// The URL template of the request, such as `/things/{thing-id}/name`.
+        template: String,
         operation: ItemRef,
         /// The parameters struct, when the action has parameters.
         parameters: Option<ItemRef>,
@@ -322,6 +328,9 @@ pub enum Method {
         name: String,
         doc: Doc,
         segment: String,
+        /// The URL template of the request, parameters as placeholders:
+        /// `/things/name(p={p})`.
+        template: String,
         operation: ItemRef,
         arguments: Vec<Argument>,
     },

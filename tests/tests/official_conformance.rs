@@ -87,7 +87,7 @@ fn strip_doc(m: &mut ir::Method) {
         ir::Method::Segment { doc, .. }
         | ir::Method::Key { doc, .. }
         | ir::Method::List { doc, .. }
-        | ir::Method::Count { doc }
+        | ir::Method::Count { doc, .. }
         | ir::Method::Create { doc, .. }
         | ir::Method::Get { doc, .. }
         | ir::Method::Update { doc, .. }

@@ -116,17 +116,17 @@ impl VppTokenItemRequestBuilder {
 
     /// Deletes the `vppToken`: `DELETE /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn delete(&self) -> rt::ops::Delete {
-        rt::ops::Delete::new(self.path.clone())
+        rt::ops::Delete::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 
     /// Reads the `vppToken`: `GET /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn get(&self) -> rt::ops::Get<VppToken, VppTokenProperty> {
-        rt::ops::Get::new(self.path.clone())
+        rt::ops::Get::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 
     /// Updates the `vppToken` with the properties set in `patch`: `PATCH /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn update(&self, patch: &VppTokenPatch) -> rt::ops::Update<VppToken> {
-        rt::ops::Update::new(self.path.clone(), patch)
+        rt::ops::Update::new(self.path.clone().with_template(Self::TEMPLATE), patch)
     }
 
     /// Takes back all app licenses assigned through this VPP token.
@@ -137,7 +137,12 @@ impl VppTokenItemRequestBuilder {
         parameters: &RevokeLicensesParameters,
     ) -> RevokeLicenses {
         rt::ops::Invoke::action(
-            self.path.segment("revokeLicenses"),
+            self
+                .path
+                .segment("revokeLicenses")
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/revokeLicenses",
+                ),
             Some(rt::JsonBody::new(parameters)),
         )
     }
@@ -146,7 +151,15 @@ impl VppTokenItemRequestBuilder {
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses`
     pub fn sync_licenses(&self) -> SyncLicenses {
-        rt::ops::Invoke::action(self.path.segment("syncLicenses"), None)
+        rt::ops::Invoke::action(
+            self
+                .path
+                .segment("syncLicenses")
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses",
+                ),
+            None,
+        )
     }
 }
 
@@ -177,17 +190,22 @@ impl VppTokensRequestBuilder {
 
     /// Counts the `vppToken` objects: `GET /deviceAppManagement/vppTokens/$count`.
     pub fn count(&self) -> rt::ops::Count {
-        rt::ops::Count::new(self.path.segment("$count"))
+        rt::ops::Count::new(
+            self
+                .path
+                .segment("$count")
+                .with_template("/deviceAppManagement/vppTokens/$count"),
+        )
     }
 
     /// Creates a `vppToken`: `POST /deviceAppManagement/vppTokens`.
     pub fn create(&self, entity: &VppToken) -> rt::ops::Create<VppToken> {
-        rt::ops::Create::new(self.path.clone(), entity)
+        rt::ops::Create::new(self.path.clone().with_template(Self::TEMPLATE), entity)
     }
 
     /// Lists the `vppToken` objects: `GET /deviceAppManagement/vppTokens`.
     pub fn list(&self) -> rt::ops::List<VppToken, VppTokenProperty> {
-        rt::ops::List::new(self.path.clone())
+        rt::ops::List::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 
     /// Lists, for each VPP token, how many licenses of the app with the given bundle identifier are available and in use.
@@ -200,6 +218,9 @@ impl VppTokensRequestBuilder {
                 .function(
                     "getLicensesForApp",
                     &[("bundleId", rt::literal::string(bundle_id))],
+                )
+                .with_template(
+                    "/deviceAppManagement/vppTokens/getLicensesForApp(bundleId={bundleId})",
                 ),
         )
     }
@@ -208,7 +229,13 @@ impl VppTokensRequestBuilder {
     ///
     /// `POST /deviceAppManagement/vppTokens/syncLicenseCounts`
     pub fn sync_license_counts(&self) -> SyncLicenseCounts {
-        rt::ops::Invoke::action(self.path.segment("syncLicenseCounts"), None)
+        rt::ops::Invoke::action(
+            self
+                .path
+                .segment("syncLicenseCounts")
+                .with_template("/deviceAppManagement/vppTokens/syncLicenseCounts"),
+            None,
+        )
     }
 }
 

@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
-use http::Method;
 use http::header::AUTHORIZATION;
+use http::{Method, StatusCode};
 use time::OffsetDateTime;
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 
 use super::Client;
 use super::auth::authorization;
@@ -21,6 +23,10 @@ impl Client {
     /// as long as its URL is below this client's service root. The request is rendered again
     /// with [`Operation::to_request`] for every attempt, and the [`TokenSource`] is asked for
     /// a token before every attempt.
+    ///
+    /// The request is a `graph.request` span with its method, its URL template
+    /// ([`Operation::path_template`]), the last status and Graph's request ids; each retry is
+    /// an event in it (see [the module docs](super#tracing)).
     ///
     /// ```no_run
     /// # async fn run(client: graph_vpptoken::client::Client) -> Result<(), graph_vpptoken::client::Error> {
@@ -46,6 +52,18 @@ impl Client {
     /// [`RetryPolicy::never`]: super::RetryPolicy::never
     /// [`TokenSource`]: super::TokenSource
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        let span = request_span(operation.path_template());
+        self.send_with_retries(operation, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    /// The body of [`Self::execute`], inside the request's `span`.
+    async fn send_with_retries<O: Operation>(
+        &self,
+        operation: &O,
+        span: &Span,
+    ) -> Result<O::Output, Error> {
         let policy = &self.inner.retry;
         let mut attempts = 0_u32;
         let mut waited = Duration::ZERO;
@@ -53,8 +71,15 @@ impl Client {
             attempts += 1;
             let request = self.prepare(operation.to_request()?).await?;
             let method = request.method().clone();
-            let (retry_after, last) = match self.inner.http.execute(request).await {
+            if attempts == 1 {
+                span.record("http.request.method", method.as_str());
+            }
+            // The error to retry after, and the status and ids of the response if there was one
+            // (recorded in the span if the client gives up).
+            let (retry_after, last, reason, answer) = match self.inner.http.execute(request).await
+            {
                 Ok(response) if is_retryable_status(response.status()) => {
+                    let answer = Answer::of(&response);
                     let error = GraphError::from_response_redacted(
                         &read(response).await?,
                         &operation.secrets(),
@@ -62,22 +87,37 @@ impl Client {
                     let delay = error
                         .retry_after
                         .map(|r| r.delay_from(OffsetDateTime::now_utc()));
-                    (delay, Error::Status(Box::new(error)))
+                    let error = Error::Status(Box::new(error));
+                    (delay, error, RetryReason::Status, Some(answer))
                 }
                 Ok(response) => {
+                    Answer::of(&response).record(span);
                     let response = read(response).await?;
                     return operation.parse_response(&response).map_err(Error::from);
                 }
-                Err(e) if is_retryable_transport(&e, &method) => (None, transport(e)),
+                Err(e) if is_retryable_transport(&e, &method) => {
+                    let reason = if e.is_connect() {
+                        RetryReason::Connect
+                    } else {
+                        RetryReason::Timeout
+                    };
+                    (None, transport(e), reason, None)
+                }
                 Err(e) => return Err(transport(e)),
             };
             match policy.next_wait(attempts, retry_after, waited) {
                 Some(delay) => {
+                    retry_event(attempts, answer.as_ref(), reason, delay, retry_after);
                     tokio::time::sleep(delay).await;
                     waited += delay;
                 }
-                None if policy.attempts() == 1 => return Err(last),
                 None => {
+                    if let Some(answer) = &answer {
+                        answer.record(span);
+                    }
+                    if policy.attempts() == 1 {
+                        return Err(last);
+                    }
                     return Err(Error::RetriesExhausted {
                         attempts,
                         last: Box::new(last),
@@ -124,6 +164,99 @@ impl Client {
             })
         }
     }
+}
+
+/// Why an attempt is followed by another.
+#[derive(Clone, Copy)]
+enum RetryReason {
+    /// A `429` or `503` response.
+    Status,
+    /// The connection could not be opened.
+    Connect,
+    /// The attempt timed out.
+    Timeout,
+}
+
+/// The span of one request (all its attempts): `graph.request` at `INFO`, with the method,
+/// the URL template (never the filled-in path or the query), and, once the request is done,
+/// the status of the last response and its Graph `request-id` and `client-request-id`
+/// headers (those of earlier attempts are in the retry events). Neither the
+/// `Authorization` header nor a body is ever recorded.
+fn request_span(template: Option<&'static str>) -> Span {
+    tracing::info_span!(
+        "graph.request",
+        http.request.method = Empty,
+        url.template = template,
+        http.response.status_code = Empty,
+        request_id = Empty,
+        client_request_id = Empty,
+    )
+}
+
+/// The longest header value recorded; Graph's ids are GUIDs.
+const MAX_ID_LEN: usize = 128;
+
+/// What the logs show of a response: its status and Graph's request ids.
+struct Answer {
+    status: StatusCode,
+    request_id: Option<String>,
+    client_request_id: Option<String>,
+}
+
+impl Answer {
+    fn of(response: &reqwest::Response) -> Self {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= MAX_ID_LEN)
+                .map(str::to_owned)
+        };
+        Self {
+            status: response.status(),
+            request_id: header("request-id"),
+            client_request_id: header("client-request-id"),
+        }
+    }
+
+    /// Records the answer in the request's span: that of the last attempt.
+    fn record(&self, span: &Span) {
+        span.record("http.response.status_code", self.status.as_u16());
+        if let Some(id) = &self.request_id {
+            span.record("request_id", id.as_str());
+        }
+        if let Some(id) = &self.client_request_id {
+            span.record("client_request_id", id.as_str());
+        }
+    }
+}
+
+/// The event of a retry, in the request's span: the attempt that failed, its status and
+/// request id (or why it failed without a response) and the wait before the next attempt.
+fn retry_event(
+    attempt: u32,
+    answer: Option<&Answer>,
+    reason: RetryReason,
+    wait: Duration,
+    retry_after: Option<Duration>,
+) {
+    let status = answer.map(|a| a.status.as_u16());
+    let reason = match reason {
+        RetryReason::Status if status == Some(429) => "throttled",
+        RetryReason::Status => "unavailable",
+        RetryReason::Connect => "connect",
+        RetryReason::Timeout => "timeout",
+    };
+    tracing::info!(
+        attempt,
+        http.response.status_code = status,
+        request_id = answer.and_then(|a| a.request_id.as_deref()),
+        reason,
+        wait = ?wait,
+        retry_after = retry_after.is_some(),
+        "retrying the request"
+    );
 }
 
 /// Sends `operation` with `client`, or fails with [`Error::NotBound`] without one: the body

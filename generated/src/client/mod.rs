@@ -14,6 +14,29 @@
 //! - [`Error`] tells apart transport failures, Graph error responses (with code, message and
 //!   request id), undecodable bodies (with the JSON path), exhausted retries, token failures
 //!   and requests that are not bound to a client.
+//! - [`sync::SyncWait`] starts a vppToken's license sync and polls the token until the sync
+//!   has finished, with backoff, a timeout and cancellation.
+//!
+//! # Tracing
+//!
+//! The client reports through [`tracing`](https://docs.rs/tracing) (no subscriber, no
+//! output unless the application installs one):
+//!
+//! - a span `graph.request` (`INFO`) per request, over all its attempts, with the fields
+//!   `http.request.method`, `url.template` (the URL template, such as
+//!   `/deviceAppManagement/vppTokens/{vppToken-id}`: never the filled-in path nor the
+//!   query), and, once a response has come, `http.response.status_code` and Graph's
+//!   `request_id` and `client_request_id` (the response headers `request-id` and
+//!   `client-request-id`, to quote to Microsoft support);
+//! - an event `retrying the request` (`INFO`) per retry, with the `attempt` that failed, its
+//!   `http.response.status_code` (or the `reason`: `throttled`, `unavailable`, `connect`,
+//!   `timeout`), the `wait` before the next attempt and whether it came from `Retry-After`;
+//! - an event `read a page` (`DEBUG`) per page of an [`ItemStream`], with the `page` number,
+//!   the number of `items`, whether `more` follow, and the `url.template`;
+//! - an event `polled the license sync` (`DEBUG`) per poll of [`sync::SyncWait`].
+//!
+//! No span or event carries a secret: not the access token nor the `Authorization` header,
+//! not a request or response body, not a next link (whose query holds a skip token).
 //!
 //! The access token is sent as `Authorization: Bearer …` only to URLs below the client's
 //! service root, and never appears in `Debug` or error output.
@@ -48,6 +71,7 @@ mod error;
 mod execute;
 mod paging;
 mod retry;
+pub mod sync;
 mod tls;
 
 use std::fmt;

@@ -23,6 +23,10 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Collection<T>, Error>> +
 /// [`Client::stream`]. Pages are requested one at a time, when the items of the previous one
 /// have been taken, each with the client's retries. After an error the stream ends.
 ///
+/// Each page read is a `DEBUG` event (`read a page`) with the page number, the number of
+/// items, whether a next link follows and the URL template of the first request; the next
+/// links, whose query holds skip tokens, are never logged.
+///
 /// It works with any `Stream` combinator library; [`try_next`](Self::try_next) and
 /// [`collect_all`](Self::collect_all) need none.
 #[must_use = "streams do nothing unless polled"]
@@ -37,6 +41,9 @@ pub struct ItemStream<T> {
     max_pages: Option<usize>,
     /// The secret property names of the first request, for the requests of the next pages.
     secret_names: &'static [&'static str],
+    /// The URL template of the first request, for the requests of the next pages and the
+    /// page events (the next links themselves are never logged).
+    template: Option<&'static str>,
 }
 
 // No field is ever pinned in place: the futures are boxed and the items are plain values.
@@ -62,6 +69,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
         O: Operation<Output = Collection<T>> + Send + Sync + 'static,
     {
         let secret_names = operation.secrets().names();
+        let template = operation.path_template();
         let first: PageFuture<T> = match client.clone() {
             Some(client) => Box::pin(async move { client.execute(&operation).await }),
             None => Box::pin(async { Err(Error::NotBound) }),
@@ -74,6 +82,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             pages: 0,
             max_pages: None,
             secret_names,
+            template,
         }
     }
 
@@ -138,6 +147,13 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
                 match result {
                     Ok(page) => {
                         this.pages += 1;
+                        tracing::debug!(
+                            page = this.pages,
+                            items = page.value.len(),
+                            more = page.next_link.is_some(),
+                            url.template = this.template,
+                            "read a page"
+                        );
                         this.next_link = page.next_link;
                         this.items = page.value.into_iter();
                         continue;
@@ -151,7 +167,10 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
             match (this.next_link.take(), &this.client) {
                 (Some(url), Some(client)) if !this.limit_reached() => {
                     let client = client.clone();
-                    let next = NextPage::<T>::new(url).with_secret_names(this.secret_names);
+                    let mut next = NextPage::<T>::new(url).with_secret_names(this.secret_names);
+                    if let Some(template) = this.template {
+                        next = next.with_template(template);
+                    }
                     this.in_flight = Some(Box::pin(async move { client.execute(&next).await }));
                 }
                 _ => return Poll::Ready(None),

@@ -169,6 +169,10 @@ impl<T: DeserializeOwned, P: Selectable> Operation for List<T, P> {
     fn secrets(&self) -> Secrets {
         Secrets::new(self.path.secret_names())
     }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.path.template()
+    }
 }
 
 impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
@@ -188,6 +192,10 @@ impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
 
     fn secrets(&self) -> Secrets {
         Secrets::new(self.path.secret_names())
+    }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.path.template()
     }
 }
 
@@ -244,6 +252,10 @@ impl Operation for Count {
 
     fn secrets(&self) -> Secrets {
         Secrets::new(self.path.secret_names())
+    }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.path.template()
     }
 }
 
@@ -315,6 +327,10 @@ macro_rules! body_request {
             fn secrets(&self) -> Secrets {
                 body_secrets(&self.path, Some(&self.body))
             }
+
+            fn path_template(&self) -> Option<&'static str> {
+                self.path.template()
+            }
         }
     };
 }
@@ -371,6 +387,10 @@ impl Operation for Delete {
 
     fn secrets(&self) -> Secrets {
         Secrets::new(self.path.secret_names())
+    }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.path.template()
     }
 }
 
@@ -552,6 +572,10 @@ impl<E: Expect> Operation for Invoke<E> {
 
     fn secrets(&self) -> Secrets {
         body_secrets(&self.path, self.body.as_ref())
+    }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.path.template()
     }
 }
 

@@ -48,6 +48,18 @@ pub trait Operation {
     fn secrets(&self) -> Secrets {
         Secrets::default()
     }
+
+    /// The URL template of the request, relative to the service root, with its keys and
+    /// parameters as placeholders and without the query, such as
+    /// `/deviceAppManagement/vppTokens/{vppToken-id}`: what a log may show of the URL (the
+    /// filled-in path and the query may name things that should stay out of logs). `None`
+    /// (the default) when the request does not know it.
+    ///
+    /// The generated request builders give it to every request they make (see
+    /// [`RequestPath::with_template`]).
+    fn path_template(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Everything except the unreserved characters `A-Z a-z 0-9 - . _ ~`.
@@ -108,6 +120,8 @@ pub struct RequestPath {
     invalid_key: Option<Arc<str>>,
     /// The secret property names of the API version (see [`Self::with_secret_names`]).
     secret_names: &'static [&'static str],
+    /// The URL template of the requests made on this path (see [`Self::with_template`]).
+    template: Option<&'static str>,
     /// The client that sends requests on this path, if any; not part of equality or `Debug`.
     #[cfg(feature = "client")]
     client: Option<crate::client::Client>,
@@ -119,6 +133,7 @@ impl fmt::Debug for RequestPath {
         f.debug_struct("RequestPath")
             .field("base", &self.base)
             .field("path", &self.path)
+            .field("template", &self.template)
             .finish()
     }
 }
@@ -130,6 +145,7 @@ impl PartialEq for RequestPath {
             && self.path == other.path
             && self.invalid_key == other.invalid_key
             && self.secret_names == other.secret_names
+            && self.template == other.template
     }
 }
 
@@ -166,6 +182,7 @@ impl RequestPath {
             path: String::new(),
             invalid_key: None,
             secret_names: &[],
+            template: None,
             #[cfg(feature = "client")]
             client: None,
         }
@@ -185,6 +202,35 @@ impl RequestPath {
     #[must_use]
     pub fn secret_names(&self) -> &'static [&'static str] {
         self.secret_names
+    }
+
+    /// The same path, for requests whose URL template (relative to the service root, keys
+    /// and parameters as placeholders, no query) is `template`, such as
+    /// `/deviceAppManagement/vppTokens/{vppToken-id}`. The request values made on it report
+    /// it as their [`Operation::path_template`]; the paths derived from this one (with
+    /// [`Self::segment`], [`Self::key`] or [`Self::function`]) have none.
+    ///
+    /// ```
+    /// use graph_vpptoken::runtime::RequestPath;
+    ///
+    /// let path = RequestPath::new("https://graph.microsoft.com/v1.0")
+    ///     .segment("deviceAppManagement")
+    ///     .segment("vppTokens")
+    ///     .key("8f3e0b6a")
+    ///     .with_template("/deviceAppManagement/vppTokens/{vppToken-id}");
+    /// assert_eq!(path.template(), Some("/deviceAppManagement/vppTokens/{vppToken-id}"));
+    /// assert_eq!(path.segment("syncLicenses").template(), None);
+    /// ```
+    #[must_use]
+    pub fn with_template(mut self, template: &'static str) -> Self {
+        self.template = Some(template);
+        self
+    }
+
+    /// The URL template set with [`Self::with_template`], if any.
+    #[must_use]
+    pub fn template(&self) -> Option<&'static str> {
+        self.template
     }
 
     /// Appends `/literal` as written: for names such as `deviceAppManagement`, `$count` or
@@ -279,6 +325,7 @@ impl RequestPath {
             path,
             invalid_key: self.invalid_key.clone(),
             secret_names: self.secret_names,
+            template: None,
             #[cfg(feature = "client")]
             client: self.client.clone(),
         }
@@ -760,6 +807,8 @@ pub struct NextPage<T> {
     url: String,
     item: PhantomData<fn() -> T>,
     secret_names: &'static [&'static str],
+    /// The URL template of the collection (see [`NextPage::with_template`]).
+    template: Option<&'static str>,
     /// The client that sends the request, if any; not part of `Debug`.
     #[cfg(feature = "client")]
     client: Option<crate::client::Client>,
@@ -773,6 +822,7 @@ impl<T> NextPage<T> {
             url,
             item: PhantomData,
             secret_names: &[],
+            template: None,
             #[cfg(feature = "client")]
             client: None,
         }
@@ -783,6 +833,15 @@ impl<T> NextPage<T> {
     #[must_use]
     pub fn with_secret_names(mut self, names: &'static [&'static str]) -> Self {
         self.secret_names = names;
+        self
+    }
+
+    /// The same request, reporting `template` as its [`Operation::path_template`]: the URL
+    /// template of the collection whose page it reads (its URL, the next link, holds a skip
+    /// token in its query that logs should not show).
+    #[must_use]
+    pub fn with_template(mut self, template: &'static str) -> Self {
+        self.template = Some(template);
         self
     }
 
@@ -799,6 +858,7 @@ impl<T> Clone for NextPage<T> {
             url: self.url.clone(),
             item: PhantomData,
             secret_names: self.secret_names,
+            template: self.template,
             #[cfg(feature = "client")]
             client: self.client.clone(),
         }
@@ -856,6 +916,10 @@ impl<T: DeserializeOwned> Operation for NextPage<T> {
 
     fn secrets(&self) -> Secrets {
         Secrets::new(self.secret_names)
+    }
+
+    fn path_template(&self) -> Option<&'static str> {
+        self.template
     }
 }
 

@@ -116,24 +116,32 @@ impl VppTokenItemRequestBuilder {
 
     /// Deletes the `vppToken`: `DELETE /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn delete(&self) -> rt::ops::Delete {
-        rt::ops::Delete::new(self.path.clone())
+        rt::ops::Delete::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 
     /// Reads the `vppToken`: `GET /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn get(&self) -> rt::ops::Get<VppToken, VppTokenProperty> {
-        rt::ops::Get::new(self.path.clone())
+        rt::ops::Get::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 
     /// Updates the `vppToken` with the properties set in `patch`: `PATCH /deviceAppManagement/vppTokens/{vppToken-id}`.
     pub fn update(&self, patch: &VppTokenPatch) -> rt::ops::Update<VppToken> {
-        rt::ops::Update::new(self.path.clone(), patch)
+        rt::ops::Update::new(self.path.clone().with_template(Self::TEMPLATE), patch)
     }
 
     /// Asks Apple for the current licenses of this VPP token, updates them in Intune and returns the token.
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses`
     pub fn sync_licenses(&self) -> SyncLicenses {
-        rt::ops::Invoke::action(self.path.segment("syncLicenses"), None)
+        rt::ops::Invoke::action(
+            self
+                .path
+                .segment("syncLicenses")
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses",
+                ),
+            None,
+        )
     }
 }
 
@@ -164,17 +172,22 @@ impl VppTokensRequestBuilder {
 
     /// Counts the `vppToken` objects: `GET /deviceAppManagement/vppTokens/$count`.
     pub fn count(&self) -> rt::ops::Count {
-        rt::ops::Count::new(self.path.segment("$count"))
+        rt::ops::Count::new(
+            self
+                .path
+                .segment("$count")
+                .with_template("/deviceAppManagement/vppTokens/$count"),
+        )
     }
 
     /// Creates a `vppToken`: `POST /deviceAppManagement/vppTokens`.
     pub fn create(&self, entity: &VppToken) -> rt::ops::Create<VppToken> {
-        rt::ops::Create::new(self.path.clone(), entity)
+        rt::ops::Create::new(self.path.clone().with_template(Self::TEMPLATE), entity)
     }
 
     /// Lists the `vppToken` objects: `GET /deviceAppManagement/vppTokens`.
     pub fn list(&self) -> rt::ops::List<VppToken, VppTokenProperty> {
-        rt::ops::List::new(self.path.clone())
+        rt::ops::List::new(self.path.clone().with_template(Self::TEMPLATE))
     }
 }
 

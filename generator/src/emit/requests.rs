@@ -373,16 +373,16 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn list(&self) -> rt::ops::List<#item, #select> {
-                    rt::ops::List::new(self.path.clone())
+                    rt::ops::List::new(self.path.clone().with_template(Self::TEMPLATE))
                 }
             }
         }
-        Method::Count { doc: d } => {
+        Method::Count { doc: d, template } => {
             let d = doc(d);
             quote! {
                 #d
                 pub fn count(&self) -> rt::ops::Count {
-                    rt::ops::Count::new(self.path.segment("$count"))
+                    rt::ops::Count::new(self.path.segment("$count").with_template(#template))
                 }
             }
         }
@@ -391,7 +391,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn create(&self, entity: &#entity) -> rt::ops::Create<#entity> {
-                    rt::ops::Create::new(self.path.clone(), entity)
+                    rt::ops::Create::new(self.path.clone().with_template(Self::TEMPLATE), entity)
                 }
             }
         }
@@ -400,7 +400,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn get(&self) -> rt::ops::Get<#entity, #select> {
-                    rt::ops::Get::new(self.path.clone())
+                    rt::ops::Get::new(self.path.clone().with_template(Self::TEMPLATE))
                 }
             }
         }
@@ -409,7 +409,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn update(&self, patch: &#patch) -> rt::ops::Update<#entity> {
-                    rt::ops::Update::new(self.path.clone(), patch)
+                    rt::ops::Update::new(self.path.clone().with_template(Self::TEMPLATE), patch)
                 }
             }
         }
@@ -418,7 +418,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn delete(&self) -> rt::ops::Delete {
-                    rt::ops::Delete::new(self.path.clone())
+                    rt::ops::Delete::new(self.path.clone().with_template(Self::TEMPLATE))
                 }
             }
         }
@@ -426,6 +426,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             name,
             doc: d,
             segment,
+            template,
             operation,
             parameters,
         } => {
@@ -436,14 +437,17 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
                     quote! {
                         #d
                         pub fn #name(&self, parameters: &#p) -> #operation {
-                            rt::ops::Invoke::action(self.path.segment(#segment), Some(rt::JsonBody::new(parameters)))
+                            rt::ops::Invoke::action(
+                                self.path.segment(#segment).with_template(#template),
+                                Some(rt::JsonBody::new(parameters)),
+                            )
                         }
                     }
                 }
                 None => quote! {
                     #d
                     pub fn #name(&self) -> #operation {
-                        rt::ops::Invoke::action(self.path.segment(#segment), None)
+                        rt::ops::Invoke::action(self.path.segment(#segment).with_template(#template), None)
                     }
                 },
             }
@@ -452,6 +456,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             name,
             doc: d,
             segment,
+            template,
             operation,
             arguments,
         } => {
@@ -469,7 +474,7 @@ fn method(m: &Method, cx: Cx) -> TokenStream {
             quote! {
                 #d
                 pub fn #name(&self, #(#params),*) -> #operation {
-                    rt::ops::Invoke::function(self.path.function(#segment, &[#(#args),*]))
+                    rt::ops::Invoke::function(self.path.function(#segment, &[#(#args),*]).with_template(#template))
                 }
             }
         }

@@ -608,6 +608,7 @@ fn builder(
             },
             Step::Count(e) => Method::Count {
                 doc: prose(&format!("Counts the `{}` objects: `GET {template}/$count`.", cx.model.ty(*e).name)),
+                template: format!("{template}/$count"),
             },
             Step::Create(e) => Method::Create {
                 doc: prose(&format!("Creates a `{}`: `POST {template}`.", cx.model.ty(*e).name)),
@@ -671,18 +672,21 @@ fn operation_method(
     let mut doc = doc_or(def.description.as_deref(), || format!("Calls `{}`.", def.qualified));
     Ok(match def.kind {
         OperationKind::Action => {
-            push_doc(&mut doc, &format!("`POST {template}/{}`", def.name));
+            let template = format!("{template}/{}", def.name);
+            push_doc(&mut doc, &format!("`POST {template}`"));
             Method::Action {
                 name,
                 doc,
                 segment: def.name.clone(),
+                template,
                 operation,
                 parameters: decided.get(&format!("params:{}", op.alias_key)).cloned(),
             }
         }
         OperationKind::Function => {
             let shown: Vec<String> = def.parameters.iter().map(|p| format!("{0}={{{0}}}", p.name)).collect();
-            push_doc(&mut doc, &format!("`GET {template}/{}({})`", def.name, shown.join(",")));
+            let template = format!("{template}/{}({})", def.name, shown.join(","));
+            push_doc(&mut doc, &format!("`GET {template}`"));
             let mut scope = Scope::new(Case::Snake, &[]);
             for p in &def.parameters {
                 scope.claim_wire(p.name.clone(), &p.name);
@@ -703,6 +707,7 @@ fn operation_method(
                 name,
                 doc,
                 segment: def.name.clone(),
+                template,
                 operation,
                 arguments,
             }

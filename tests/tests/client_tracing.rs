@@ -1,0 +1,271 @@
+//! The client's `tracing` output, captured by a `fmt` subscriber that writes every span and
+//! event, with all their fields, at `TRACE` level into memory: what it shows (the URL
+//! template, the status, Graph's request ids, the retry waits, the pages) and what it never
+//! shows (the access token, the vppToken `token`, the filled-in path, a skip token).
+//!
+//! The subscriber is the default of the test's thread only, so each test sees the spans of
+//! its own client (and of the HTTP stack under it) and nothing of the mock server, which runs
+//! on threads of its own. Time is tokio's paused clock, as in `client_sync.rs`.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use futures_util::TryStreamExt;
+use graph_vpptoken::client::{Client, Error, Jitter};
+use graph_vpptoken::v1_0::{self, VppTokenPatch};
+use serde_json::json;
+use tracing_subscriber::fmt::format::FmtSpan;
+use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
+const ITEM: &str = "/v1.0/deviceAppManagement/vppTokens/9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
+const LIST: &str = "/v1.0/deviceAppManagement/vppTokens";
+/// The access token.
+const ACCESS_TOKEN: &str = "eyJ0eXAi.tracing-access-token.5ecr3t";
+/// A vppToken's `token` value, sent in a PATCH and echoed by the service.
+const VPP_TOKEN: &str = "VPP-TOKEN-b64-c2VjcmV0IHRva2Vu";
+/// A skip token in a next link.
+const SKIP_TOKEN: &str = "SKIP-X2xhc3RJZD00Mg";
+const REQUEST_ID: &str = "3f9c2a1e-55d4-4c7b-9a0e-0d1c2b3a4f5e";
+const CLIENT_REQUEST_ID: &str = "c1e2d3f4-a5b6-4c7d-8e9f-001122334455";
+
+/// Everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).expect("UTF-8 output")
+    }
+}
+
+impl io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs, for this thread, a subscriber that writes every span (when it closes, with all
+/// the fields recorded by then) and every event at `TRACE` level into the returned buffer.
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+/// A client without request timeout or connection pool, so that the only timers are the
+/// retry waits (see `client_sync.rs`).
+fn client(server: &MockServer) -> Client {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client");
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(ACCESS_TOKEN)
+        .http_client(http)
+        .timeout(None)
+        .jitter(Jitter::None)
+        .build()
+        .expect("a client")
+}
+
+/// The lines of `text` that contain `needle`.
+fn lines_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// The lines of the request spans closing (with all their fields) that contain `needle`.
+fn requests_with<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter(|l| l.contains("graph.request{") && l.contains(": close ") && l.contains(needle))
+        .collect()
+}
+
+/// Fails if `text` shows any of the secrets, or the key in a path.
+fn assert_nothing_secret(text: &str) {
+    for (what, secret) in [
+        ("the access token", ACCESS_TOKEN),
+        ("part of the access token", "5ecr3t"),
+        ("the vppToken token", VPP_TOKEN),
+        ("the skip token", SKIP_TOKEN),
+        ("the filled-in path", ID),
+        ("the Authorization header", "Bearer"),
+    ] {
+        assert!(!text.contains(secret), "{what} is in the log:\n{text}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ITEM))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "3")
+                .insert_header("request-id", "11111111-throttled")
+                .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "Slow down."}})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(ITEM))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", REQUEST_ID)
+                .insert_header("client-request-id", CLIENT_REQUEST_ID)
+                .set_body_json(json!({"id": ID, "token": VPP_TOKEN, "state": "valid"})),
+        )
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let (captured, _guard) = capture();
+    let client = client(&server);
+    let token = client
+        .v1_0()
+        .device_app_management()
+        .vpp_tokens()
+        .by_id(ID)
+        .get()
+        .send()
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(token.token.as_deref(), Some(VPP_TOKEN));
+    let text = captured.text();
+
+    let closed = requests_with(&text, "");
+    assert_eq!(closed.len(), 1, "one span for the request and its retry:\n{text}");
+    for field in [
+        r#"http.request.method="GET""#.to_owned(),
+        r#"url.template="/deviceAppManagement/vppTokens/{vppToken-id}""#.to_owned(),
+        "http.response.status_code=200".to_owned(),
+        format!(r#"request_id="{REQUEST_ID}""#),
+        format!(r#"client_request_id="{CLIENT_REQUEST_ID}""#),
+    ] {
+        assert!(closed[0].contains(&field), "no {field} in the span:\n{text}");
+    }
+
+    let retries = lines_with(&text, "retrying the request");
+    assert_eq!(retries.len(), 1, "one retry:\n{text}");
+    for field in [
+        "attempt=1",
+        "http.response.status_code=429",
+        r#"request_id="11111111-throttled""#,
+        r#"reason="throttled""#,
+        "wait=3s",
+        "retry_after=true",
+        // Inside the request's span.
+        "url.template=",
+    ] {
+        assert!(retries[0].contains(field), "no {field} in the retry event:\n{text}");
+    }
+    assert_nothing_secret(&text);
+    server.verify().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn secrets_never_reach_the_log() {
+    let server = MockServer::start().await;
+    // The update sends the vppToken's token; the service refuses it and quotes it back.
+    Mock::given(method("PATCH"))
+        .and(path(ITEM))
+        .and(body_json(json!({"token": VPP_TOKEN})))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("request-id", REQUEST_ID)
+                .set_body_json(json!({"error": {
+                    "code": "BadRequest",
+                    "message": format!("The token {VPP_TOKEN} was refused for {ACCESS_TOKEN}."),
+                    "innerError": {"request-id": REQUEST_ID, "token": VPP_TOKEN}
+                }})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A list of two pages, the second behind a next link with a skip token.
+    let next = format!("{}{LIST}?$skiptoken={SKIP_TOKEN}", server.uri());
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .and(query_param("$skiptoken", SKIP_TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "c", "token": VPP_TOKEN}]
+        })))
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "a", "token": VPP_TOKEN}, {"id": "b"}],
+            "@odata.nextLink": next,
+        })))
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let (captured, _guard) = capture();
+    let client = client(&server);
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    let err = tokens
+        .by_id(ID)
+        .update(&VppTokenPatch::new().token(VPP_TOKEN))
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(&err, Error::Status(_)), "{err:?}");
+    let all: Vec<v1_0::VppToken> = tokens
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .expect("two pages");
+    assert_eq!(all.len(), 3);
+    let text = captured.text();
+
+    let update = requests_with(&text, r#"http.request.method="PATCH""#);
+    assert_eq!(update.len(), 1, "{text}");
+    assert!(update[0].contains("http.response.status_code=400"), "{text}");
+    assert!(update[0].contains(&format!(r#"request_id="{REQUEST_ID}""#)), "{text}");
+
+    let pages = lines_with(&text, "read a page");
+    assert_eq!(pages.len(), 2, "{text}");
+    for (line, fields) in pages.iter().zip([
+        ["page=1", "items=2", "more=true"],
+        ["page=2", "items=1", "more=false"],
+    ]) {
+        for field in fields {
+            assert!(line.contains(field), "no {field} in {line}");
+        }
+        assert!(
+            line.contains(r#"url.template="/deviceAppManagement/vppTokens""#),
+            "{line}"
+        );
+    }
+    // Both pages' requests are spans named by the collection's template.
+    let lists = requests_with(&text, r#"url.template="/deviceAppManagement/vppTokens""#);
+    assert_eq!(lists.len(), 2, "{text}");
+    for list in lists {
+        assert!(list.contains("http.response.status_code=200"), "{list}");
+    }
+    assert_nothing_secret(&text);
+    server.verify().await;
+}
