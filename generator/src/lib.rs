@@ -1,4 +1,4 @@
-//! `vpptoken-codegen`: reads Microsoft Graph CSDL and writes the `graph-vpptoken` crate.
+//! `graph-vpptoken-codegen`: reads Microsoft Graph CSDL and writes the `graph-vpptoken` crate.
 //!
 //! The pipeline has one module per stage, each with one job:
 //!

@@ -19,8 +19,8 @@ use std::path::Path;
 use graph_vpptoken::runtime::Operation;
 use graph_vpptoken::runtime::schema::Schema;
 use graph_vpptoken::{beta, v1_0};
-use vpptoken_codegen::config::VersionConfig;
-use vpptoken_codegen::{codegen, parse, scratch};
+use graph_vpptoken_codegen::config::VersionConfig;
+use graph_vpptoken_codegen::{codegen, parse, scratch};
 
 /// The names of the targets, as `cargo fuzz` knows them.
 pub const TARGETS: [&str; 5] = ["csdl_pipeline", "models_v1_0", "models_beta", "responses", "xml_differential"];
