@@ -22,6 +22,7 @@
 //!
 //! ```
 //! use graph_vpptoken::runtime::{Collection, NextPage, Operation};
+//! use graph_vpptoken::{http, serde_json};
 //!
 //! let next = NextPage::<serde_json::Value>::new(
 //!     "https://graph.microsoft.com/v1.0/deviceAppManagement/vppTokens?$skiptoken=abc".into(),

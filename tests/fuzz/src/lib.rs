@@ -247,7 +247,7 @@ pub fn xml_differential(data: &[u8]) {
 /// neither UTF-8 nor UTF-16 with a byte order mark.
 fn decode(data: &[u8]) -> Option<String> {
     let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| -> Option<String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return None;
         }
         let units = rest.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
