@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use vpptoken_codegen::codegen;
-use vpptoken_codegen::config::Config;
+use graph_vpptoken_codegen::codegen;
+use graph_vpptoken_codegen::config::Config;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/csdl");

@@ -1,4 +1,7 @@
-//! The generator's configuration (`metadata/codegen.toml`).
+//! The generator's configuration (`codegen.toml`; this workspace's is `metadata/codegen.toml`).
+//!
+//! [`find`] locates it the way cargo locates `Cargo.toml`: in the current folder or its
+//! nearest ancestor that has one. Paths inside it are relative to the file itself.
 
 use std::path::{Path, PathBuf};
 
@@ -10,14 +13,45 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// The Rust path by which generated code reaches the hand-written runtime,
-    /// e.g. `crate::runtime`.
+    /// The Rust path by which generated code reaches the hand-written runtime. Default (when
+    /// the file does not name one): [`DEFAULT_RUNTIME`], the runtime of the `graph-vpptoken`
+    /// crate, which the generated crate then depends on. The `graph-vpptoken` crate itself
+    /// uses `crate::runtime`.
+    #[serde(default = "default_runtime")]
     pub runtime: String,
     /// The output folder, relative to the configuration file.
     pub output: PathBuf,
     /// One entry per API version, emitted as one module each.
     #[serde(rename = "version")]
     pub versions: Vec<VersionConfig>,
+}
+
+/// The runtime path of a configuration that names none: the public, versioned runtime of the
+/// `graph-vpptoken` crate (see its `runtime` module for the contract).
+pub const DEFAULT_RUNTIME: &str = "::graph_vpptoken::runtime";
+
+fn default_runtime() -> String {
+    DEFAULT_RUNTIME.to_owned()
+}
+
+/// The configuration files [`find`] looks for in each folder, in this order.
+pub const FILE_NAMES: [&str; 2] = ["codegen.toml", "metadata/codegen.toml"];
+
+/// The configuration file for a run started in `start`: the first of [`FILE_NAMES`] in
+/// `start`, else in its parent, and so on up to the root of the file system.
+///
+/// `start` should be absolute (the current directory); a relative one is searched only as
+/// far up as it goes, and then in the current directory.
+pub fn find(start: &Path) -> Result<PathBuf> {
+    for dir in start.ancestors() {
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(Error::ConfigNotFound { start: start.to_owned() })
 }
 
 /// One API version.
@@ -137,6 +171,53 @@ mod tests {
         assert_eq!(c.versions[0].module, "v1_0");
         assert_eq!(c.versions[0].fixups[0].description.as_deref(), Some("The country or region."));
         assert!(c.versions[0].paths.is_empty());
+    }
+
+    #[test]
+    fn the_runtime_defaults_to_graph_vpptoken() {
+        let text = "output = 'o'\n[[version]]\nname='a'\nmodule='m'\ninput='i'\nbase_url='u'\nroots=['r']\n";
+        let c = Config::from_toml(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.runtime, "::graph_vpptoken::runtime");
+        let c = Config::from_toml(Path::new("c.toml"), &format!("runtime = 'crate::runtime'\n{text}")).unwrap();
+        assert_eq!(c.runtime, "crate::runtime");
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("graph-vpptoken-codegen-config-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn find_looks_in_the_folder_then_its_ancestors() {
+        let root = temp_dir("find");
+        let deep = root.join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir_all(root.join("a/metadata")).unwrap();
+        std::fs::write(root.join("a/metadata/codegen.toml"), "").unwrap();
+        assert_eq!(find(&deep).unwrap(), root.join("a/metadata/codegen.toml"));
+        // `codegen.toml` beside wins over `metadata/codegen.toml` in the same folder, and a
+        // nearer folder over a farther one.
+        std::fs::write(root.join("a/codegen.toml"), "").unwrap();
+        assert_eq!(find(&deep).unwrap(), root.join("a/codegen.toml"));
+        std::fs::create_dir_all(root.join("a/b/metadata")).unwrap();
+        std::fs::write(root.join("a/b/metadata/codegen.toml"), "").unwrap();
+        assert_eq!(find(&deep).unwrap(), root.join("a/b/metadata/codegen.toml"));
+        // A folder named `codegen.toml` is not a configuration.
+        std::fs::create_dir_all(deep.join("codegen.toml")).unwrap();
+        assert_eq!(find(&deep).unwrap(), root.join("a/b/metadata/codegen.toml"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn find_names_what_it_looked_for() {
+        let root = temp_dir("none");
+        let err = find(&root).unwrap_err().to_string();
+        assert!(err.contains("codegen.toml and metadata/codegen.toml"), "{err}");
+        assert!(err.contains(&root.display().to_string()), "{err}");
+        assert!(err.contains("--config"), "{err}");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

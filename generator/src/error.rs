@@ -39,6 +39,17 @@ pub enum Error {
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
 
+    /// No configuration file was named and none was found (see [`crate::config::find`]).
+    #[error(
+        "no configuration file: looked for {} in {} and every folder above it (name one with --config PATH)",
+        crate::config::FILE_NAMES.join(" and "),
+        .start.display()
+    )]
+    ConfigNotFound {
+        /// The folder the search started in.
+        start: PathBuf,
+    },
+
     /// The XML is not well formed (unclosed tag, bad attribute, bad encoding, …).
     #[error("{location}: malformed XML: {message}")]
     Xml { location: Location, message: String },

@@ -1,4 +1,6 @@
-//! `vpptoken-codegen`: reads Microsoft Graph CSDL and writes the `graph-vpptoken` crate.
+//! `graph-vpptoken-codegen`: reads Microsoft Graph CSDL and writes Rust models and requests,
+//! such as the `graph-vpptoken` crate's, on the runtime of `graph-vpptoken` (see the
+//! README for the configuration and the runtime contract).
 //!
 //! The pipeline has one module per stage, each with one job:
 //!

@@ -140,7 +140,7 @@ use crate::error::{Error, Location, Result};
 /// # Example
 ///
 /// ```
-/// use vpptoken_codegen::parse::parse_document;
+/// use graph_vpptoken_codegen::parse::parse_document;
 ///
 /// let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
 ///   <edmx:DataServices>

@@ -12,8 +12,8 @@ use std::alloc::System;
 use std::path::Path;
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-use vpptoken_codegen::config::Config;
-use vpptoken_codegen::{codegen, emit};
+use graph_vpptoken_codegen::config::Config;
+use graph_vpptoken_codegen::{codegen, emit};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use graph_vpptoken::runtime::{Operation, ResponseError};
-use vpptoken_codegen::codegen;
-use vpptoken_codegen::config::Config;
+use graph_vpptoken_codegen::codegen;
+use graph_vpptoken_codegen::config::Config;
 
 const CONFIG: &str = r#"
 runtime = "crate::runtime"
@@ -33,7 +33,7 @@ fn generate_bytes_error(name: &str, csdl: &[u8]) -> String {
     std::fs::write(dir.join("input.xml"), csdl).unwrap();
     let config = Config::load(&dir.join("codegen.toml")).unwrap();
     let result = codegen::generate(&config, &dir)
-        .and_then(|files| vpptoken_codegen::write::sync(&dir.join(&config.output), &files, false));
+        .and_then(|files| graph_vpptoken_codegen::write::sync(&dir.join(&config.output), &files, false));
     let error = match result {
         Ok(_) => panic!("{name}: bad input was accepted"),
         Err(e) => e.to_string(),

@@ -10,11 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
-use vpptoken_codegen::config::{Config, VersionConfig};
-use vpptoken_codegen::csdl::Document;
-use vpptoken_codegen::emit::File;
-use vpptoken_codegen::shuffle::{self, Parts};
-use vpptoken_codegen::{codegen, parse, scratch};
+use graph_vpptoken_codegen::config::{Config, VersionConfig};
+use graph_vpptoken_codegen::csdl::Document;
+use graph_vpptoken_codegen::emit::File;
+use graph_vpptoken_codegen::shuffle::{self, Parts};
+use graph_vpptoken_codegen::{codegen, parse, scratch};
 
 const OFFICIAL: &str = "VPPTOKEN_OFFICIAL_CSDL";
 const WHOLE_SCHEMA: &str = "VPPTOKEN_WHOLE_SCHEMA";

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use vpptoken_codegen::config::Config;
-use vpptoken_codegen::{Error, codegen, write};
+use graph_vpptoken_codegen::config::Config;
+use graph_vpptoken_codegen::{Error, codegen, write};
 
 #[test]
 fn generated_crate_is_up_to_date() {

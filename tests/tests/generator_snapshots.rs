@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use vpptoken_codegen::codegen;
-use vpptoken_codegen::config::Config;
+use graph_vpptoken_codegen::codegen;
+use graph_vpptoken_codegen::config::Config;
 
 #[test]
 fn every_fixture_matches_its_snapshot() {

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use vpptoken_codegen::config::VersionConfig;
-use vpptoken_codegen::{codegen, emit};
+use graph_vpptoken_codegen::config::VersionConfig;
+use graph_vpptoken_codegen::{codegen, emit};
 
 /// The markers the fixture's code blocks would write, relative to the scratch crate.
 const MARKERS: [&str; 6] = ["MARKER-backtick", "MARKER-tilde", "MARKER-indented", "MARKER-enum", "MARKER-list", "MARKER-set"];

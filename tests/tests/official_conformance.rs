@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use vpptoken_codegen::config::{Config, VersionConfig};
-use vpptoken_codegen::{codegen, ir};
+use graph_vpptoken_codegen::config::{Config, VersionConfig};
+use graph_vpptoken_codegen::{codegen, ir};
 
 const VARIABLE: &str = "VPPTOKEN_OFFICIAL_CSDL";
 

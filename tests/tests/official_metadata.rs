@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vpptoken_codegen::csdl::{Annotation, Document, Pos};
-use vpptoken_codegen::parse::parse_document;
+use graph_vpptoken_codegen::csdl::{Annotation, Document, Pos};
+use graph_vpptoken_codegen::parse::parse_document;
 
 const VARIABLE: &str = "VPPTOKEN_OFFICIAL_CSDL";
 const FILES: [&str; 3] = [

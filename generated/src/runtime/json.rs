@@ -51,6 +51,7 @@ pub type Map = BTreeMap<String, RawJson>;
 ///
 /// ```
 /// use graph_vpptoken::runtime::json::RawJson;
+/// use graph_vpptoken::serde_json;
 ///
 /// let raw: RawJson = serde_json::from_str("123456789012345678901234567890").unwrap();
 /// assert_eq!(serde_json::to_string(&raw).unwrap(), "123456789012345678901234567890");
@@ -161,6 +162,7 @@ impl<'de> Deserialize<'de> for RawJson {
 ///
 /// ```
 /// use graph_vpptoken::runtime::json::Number;
+/// use graph_vpptoken::serde_json;
 ///
 /// let n: Number = serde_json::from_str("0.10000000000000000000001").unwrap();
 /// assert_eq!(serde_json::to_string(&n).unwrap(), "0.10000000000000000000001");

@@ -19,8 +19,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// ```
 /// use graph_vpptoken::runtime::Patch;
+/// use graph_vpptoken::{serde, serde_json};
 ///
 /// #[derive(serde::Serialize)]
+/// #[serde(crate = "graph_vpptoken::serde")] // serde through the re-export
 /// struct Body {
 ///     #[serde(skip_serializing_if = "Patch::is_unset")]
 ///     name: Patch<String>,

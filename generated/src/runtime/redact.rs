@@ -10,6 +10,7 @@
 //!
 //! ```
 //! use graph_vpptoken::runtime::redact::{RedactedJson, Secrets};
+//! use graph_vpptoken::serde_json;
 //!
 //! let secrets = Secrets::new(&["token"]).with_sent_body(br#"{"token":"s3cret"}"#);
 //! let mut echoed = serde_json::json!({"Token": "s3cret", "note": "sent s3cret"});

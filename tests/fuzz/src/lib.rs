@@ -19,8 +19,8 @@ use std::path::Path;
 use graph_vpptoken::runtime::Operation;
 use graph_vpptoken::runtime::schema::Schema;
 use graph_vpptoken::{beta, v1_0};
-use vpptoken_codegen::config::VersionConfig;
-use vpptoken_codegen::{codegen, parse, scratch};
+use graph_vpptoken_codegen::config::VersionConfig;
+use graph_vpptoken_codegen::{codegen, parse, scratch};
 
 /// The names of the targets, as `cargo fuzz` knows them.
 pub const TARGETS: [&str; 5] = ["csdl_pipeline", "models_v1_0", "models_beta", "responses", "xml_differential"];
@@ -247,7 +247,7 @@ pub fn xml_differential(data: &[u8]) {
 /// neither UTF-8 nor UTF-16 with a byte order mark.
 fn decode(data: &[u8]) -> Option<String> {
     let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| -> Option<String> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return None;
         }
         let units = rest.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));

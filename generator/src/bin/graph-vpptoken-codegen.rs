@@ -1,22 +1,32 @@
-//! `cargo xtask codegen [--check]`: regenerate `generated/` from `metadata/`.
-//! `cargo xtask whole-schema`: generate every type and path of Microsoft's published CSDL
-//! into a scratch crate (`target/whole-schema/`).
+//! `graph-vpptoken-codegen codegen [--check] [--config PATH]`: generate Rust from CSDL as a
+//! configuration file says (in this workspace, `cargo xtask codegen` regenerates `generated/`
+//! from `metadata/`).
+//! `graph-vpptoken-codegen whole-schema`: generate every type and path of Microsoft's published
+//! CSDL into a scratch crate (`target/whole-schema/`).
+//!
+//! Without `--config`, the configuration is `codegen.toml` or `metadata/codegen.toml` in the
+//! current directory or its nearest ancestor that has one; relative paths on the command line
+//! are relative to the current directory.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use vpptoken_codegen::config::Config;
-use vpptoken_codegen::emit::File;
-use vpptoken_codegen::write::{self, Outcome};
-use vpptoken_codegen::{Error, codegen, parse, scratch};
+use graph_vpptoken_codegen::config::{self, Config};
+use graph_vpptoken_codegen::emit::File;
+use graph_vpptoken_codegen::write::{self, Outcome};
+use graph_vpptoken_codegen::{Error, codegen, parse, scratch};
 
 /// The variable naming the folder of Microsoft's published CSDL.
 const OFFICIAL_VARIABLE: &str = "VPPTOKEN_OFFICIAL_CSDL";
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks")]
+#[command(
+    name = "graph-vpptoken-codegen",
+    version,
+    about = "Generates Rust models and requests from Microsoft Graph CSDL metadata"
+)]
 struct Cli {
     #[command(subcommand)]
     task: Task,
@@ -24,14 +34,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate the generated crate from the metadata.
+    /// Generate the configured modules from the metadata into the configured output folder.
     Codegen {
         /// Write nothing; fail, naming them, if generated files are stale.
         #[arg(long)]
         check: bool,
-        /// The configuration file.
-        #[arg(long, default_value_os_t = workspace_root().join("metadata/codegen.toml"))]
-        config: PathBuf,
+        /// The configuration file. Default: `codegen.toml` or `metadata/codegen.toml` in the
+        /// current directory or its nearest ancestor that has one.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
     /// Generate Microsoft's published CSDL (v1.0 and beta) into a standalone scratch crate,
     /// printing the time and peak memory of each generation. Lint it afterwards with
@@ -49,15 +60,20 @@ enum Task {
         #[arg(long = "version", value_name = "NAME")]
         versions: Vec<String>,
         /// The folder of the published CSDL. Default: the `VPPTOKEN_OFFICIAL_CSDL` variable
-        /// (relative to the workspace root).
+        /// (relative to the current directory).
         #[arg(long)]
         official: Option<PathBuf>,
         /// The scratch crate's folder.
-        #[arg(long, default_value_os_t = workspace_root().join("target/whole-schema"))]
+        #[arg(long, default_value = "target/whole-schema")]
         out: PathBuf,
-        /// The configuration file read by `--roots-from config`.
-        #[arg(long, default_value_os_t = workspace_root().join("metadata/codegen.toml"))]
-        config: PathBuf,
+        /// The `graph-vpptoken` crate whose runtime the scratch crate uses; the `Cargo.lock`
+        /// beside its folder, if any, pins the scratch crate's dependencies.
+        #[arg(long, value_name = "PATH", default_value = "generated")]
+        runtime_crate: PathBuf,
+        /// The configuration file read by `--roots-from config`. Default: found as for
+        /// `codegen`.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -67,18 +83,11 @@ enum RootsFrom {
     Config,
 }
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default()
-}
-
 fn main() -> ExitCode {
     let result = match Cli::parse().task {
-        Task::Codegen { check, config } => run(check, &config),
-        Task::WholeSchema { roots_from, limit, versions, official, out, config } => {
-            whole_schema(roots_from, limit, &versions, official, &out, &config)
+        Task::Codegen { check, config } => config_path(config).and_then(|config| run(check, &config)),
+        Task::WholeSchema { roots_from, limit, versions, official, out, runtime_crate, config } => {
+            whole_schema(roots_from, limit, &versions, official, &out, &runtime_crate, config)
         }
     };
     match result {
@@ -90,10 +99,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// A path as shown to the user: relative to the workspace root when inside it.
+/// The current directory, which relative paths are resolved against.
+fn current_dir() -> Result<PathBuf, Error> {
+    std::env::current_dir().map_err(|source| Error::Io { path: PathBuf::from("."), source })
+}
+
+/// The configuration file: the one named, or the one found from the current directory.
+fn config_path(named: Option<PathBuf>) -> Result<PathBuf, Error> {
+    match named {
+        Some(path) => Ok(path),
+        None => config::find(&current_dir()?),
+    }
+}
+
+/// A path as shown to the user: relative to the current directory when inside it.
 fn shown(path: &Path) -> String {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    let root = workspace_root().canonicalize().unwrap_or_else(|_| workspace_root());
+    let Ok(cwd) = std::env::current_dir() else { return canonical.display().to_string() };
+    let root = cwd.canonicalize().unwrap_or(cwd);
     canonical.strip_prefix(&root).unwrap_or(&canonical).display().to_string()
 }
 
@@ -137,7 +160,8 @@ fn whole_schema(
     only: &[String],
     official: Option<PathBuf>,
     out: &Path,
-    config_path: &Path,
+    runtime_crate: &Path,
+    config: Option<PathBuf>,
 ) -> Result<(), Error> {
     let official = official
         .or_else(|| std::env::var_os(OFFICIAL_VARIABLE).filter(|v| !v.is_empty()).map(PathBuf::from))
@@ -145,10 +169,13 @@ fn whole_schema(
             path: PathBuf::from(OFFICIAL_VARIABLE),
             message: "not set: name the folder of Microsoft's published CSDL (or pass --official)".into(),
         })?;
-    let official = if official.is_absolute() { official } else { workspace_root().join(official) };
-    let config = match roots_from {
-        RootsFrom::Config => Some(Config::load(config_path)?),
-        RootsFrom::Official => None,
+    let (configured_path, configured) = match roots_from {
+        RootsFrom::Config => {
+            let path = config_path(config)?;
+            let loaded = Config::load(&path)?;
+            (path, Some(loaded))
+        }
+        RootsFrom::Official => (PathBuf::new(), None),
     };
     let unknown: Vec<_> = only
         .iter()
@@ -172,10 +199,10 @@ fn whole_schema(
         let document = parse::parse_document(official_version.file, &text)?;
         let parsed = started.elapsed();
         let mut version = scratch::whole_schema_version(&document, &official_version);
-        if let Some(config) = &config {
-            let configured = config.versions.iter().find(|v| v.module == official_version.module).ok_or_else(|| {
+        if let Some(configured) = &configured {
+            let configured = configured.versions.iter().find(|v| v.module == official_version.module).ok_or_else(|| {
                 Error::Config {
-                    path: config_path.to_owned(),
+                    path: configured_path.clone(),
                     message: format!("no version with module `{}`", official_version.module),
                 }
             })?;
@@ -204,15 +231,14 @@ fn whole_schema(
         files.extend(generated.files.into_iter().map(|f| File { path: format!("src/{}", f.path), ..f }));
         modules.push(official_version.module);
     }
-    files.extend(scratch::crate_files(&workspace_root().join("generated"), &modules));
+    let runtime_crate = current_dir()?.join(runtime_crate);
+    files.extend(scratch::crate_files(&runtime_crate, &modules));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let report = write::sync(out, &files, false)?;
     // The workspace's lock file pins the scratch crate's dependencies to the same versions
     // (and lets it build offline); cargo trims it on first use.
-    let lock = out.join("Cargo.lock");
-    if !lock.exists() {
-        let source = workspace_root().join("Cargo.lock");
-        std::fs::copy(&source, &lock).map_err(|source| Error::Io { path: lock.clone(), source })?;
+    if let Some(workspace) = runtime_crate.parent() {
+        scratch::copy_lock_file(&workspace.join("Cargo.lock"), out)?;
     }
     let changed = print_report(&shown(out), &report);
     println!("{changed} of {} scratch files changed; lint with:", report.len());
