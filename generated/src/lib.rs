@@ -13,6 +13,11 @@
 //! The optional cargo feature `client` adds `client`, an async HTTP client (reqwest) that
 //! sends them: bearer token, retries on throttling honouring `Retry-After`, paging streams.
 //! Without it the crate depends on no HTTP client and no async runtime.
+//!
+//! The optional cargo feature `azure-identity` (implies `client`) signs the client in to
+//! Microsoft Entra ID with any credential of Microsoft's `azure_identity` crate (client
+//! secret, certificate, managed identity, workload identity, Azure CLI), caching the token
+//! and refreshing it before it expires: see `client::azure`.
 #![forbid(unsafe_code)]
 
 pub mod runtime;
