@@ -239,6 +239,11 @@ impl ClientBuilder {
             Error::Config("no access token: call bearer_token() or token_source()".to_owned())
         })?;
         let base = parse_base_url(&self.base_url)?;
+        // With `client` alone, `TokenConfig` has a single variant.
+        #[cfg_attr(
+            not(feature = "azure-identity"),
+            allow(clippy::infallible_destructuring_match)
+        )]
         let token: Arc<dyn TokenSource> = match token {
             TokenConfig::Source(source) => source,
             #[cfg(feature = "azure-identity")]
