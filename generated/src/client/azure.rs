@@ -632,6 +632,88 @@ mod tests {
         );
     }
 
+    /// Records the events it is given as text: level, message and fields.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl tracing::Subscriber for Recorder {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            struct Fields(String);
+            impl tracing::field::Visit for Fields {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+                    self.0.push_str(&format!(" {}={value:?}", field.name()));
+                }
+            }
+            let mut fields = Fields(event.metadata().level().to_string());
+            event.record(&mut fields);
+            self.0.lock().unwrap().push(fields.0);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn acquisition_and_refresh_are_logged_with_the_expiry_only() {
+        let recorder = Arc::new(Recorder::default());
+        let (credential, source) = gated_source(Ok(datetime!(2026-01-01 13:00 UTC)));
+        credential.gate.add_permits(100);
+        tracing::subscriber::with_default(recorder.clone(), || {
+            block_on(async {
+                assert_eq!(source.token().await.unwrap(), "token-1");
+                // Cached: no event.
+                assert_eq!(source.token().await.unwrap(), "token-1");
+                // Due for refresh.
+                source.cached.lock().unwrap().as_mut().unwrap().refresh_at =
+                    datetime!(2026-01-01 11:00 UTC);
+                assert_eq!(source.token().await.unwrap(), "token-2");
+            });
+        });
+        let events = recorder.0.lock().unwrap().clone();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(
+            events[0].starts_with("DEBUG message=access token acquired"),
+            "{events:?}"
+        );
+        assert!(
+            events[1].starts_with("DEBUG message=access token refreshed"),
+            "{events:?}"
+        );
+        for event in &events {
+            assert!(
+                event.contains("expires_on=2026-01-01 13:00:00.0 +00:00:00"),
+                "{event}"
+            );
+            assert!(
+                event.contains("refresh_at=2026-01-01 12:55:00.0 +00:00:00"),
+                "{event}"
+            );
+            assert!(!event.contains("token-"), "{event}");
+        }
+
+        // A failure is a warning with the redacted error.
+        let recorder = Arc::new(Recorder::default());
+        let (credential, source) = gated_source(Err("az: not found on PATH"));
+        credential.gate.add_permits(100);
+        tracing::subscriber::with_default(recorder.clone(), || {
+            assert!(block_on(source.token()).is_err());
+        });
+        let events = recorder.0.lock().unwrap().clone();
+        assert_eq!(
+            events,
+            [
+                "WARN message=cannot get an access token scope=https://graph.microsoft.com/.default error=the credential failed: az: not found on PATH"
+            ]
+        );
+    }
+
     #[test]
     fn failures_are_redacted_and_not_cached() {
         let (credential, source) = gated_source(Err("az: not found on PATH"));
