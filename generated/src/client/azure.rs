@@ -2,6 +2,9 @@
 //! token from any [`TokenCredential`] of Microsoft's `azure_identity` crate and keeps it until
 //! shortly before it expires.
 //!
+//! The feature adds `azure_core` and `azure_identity` (without their default features) and
+//! needs Rust 1.88, their minimum; the rest of the crate keeps its own.
+//!
 //! # Signing in
 //!
 //! Give the credential to [`ClientBuilder::credential`](super::ClientBuilder::credential).
