@@ -21,14 +21,20 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Configures and builds a [`Client`]; see [`Client::builder`].
 ///
-/// An access token is required: [`bearer_token`](Self::bearer_token) for a fixed one, or
-/// [`token_source`](Self::token_source) for one asked before every attempt.
+/// An access token is required: [`bearer_token`](Self::bearer_token) for a fixed one,
+/// [`token_source`](Self::token_source) for one asked before every attempt, or (feature
+/// `azure-identity`) [`credential`](Self::credential) for a Microsoft Entra ID sign-in; the
+/// last one given is used.
 ///
 /// Its `Debug` output never shows the token.
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<Arc<dyn TokenSource>>,
+    token: Option<TokenConfig>,
+    #[cfg(feature = "azure-identity")]
+    scope: Option<String>,
+    #[cfg(feature = "azure-identity")]
+    clock: Option<Arc<dyn super::azure::Clock>>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -40,6 +46,10 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             token: None,
+            #[cfg(feature = "azure-identity")]
+            scope: None,
+            #[cfg(feature = "azure-identity")]
+            clock: None,
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
@@ -48,12 +58,21 @@ impl Default for ClientBuilder {
     }
 }
 
+/// Where the access token comes from.
+enum TokenConfig {
+    Source(Arc<dyn TokenSource>),
+    #[cfg(feature = "azure-identity")]
+    Credential(Arc<dyn azure_core::credentials::TokenCredential>),
+}
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("retry", &self.retry)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"));
+        #[cfg(feature = "azure-identity")]
+        f.field("scope", &self.scope);
+        f.field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("http_client", &self.http.as_ref().map(|_| "<given>"))
@@ -81,15 +100,71 @@ impl ClientBuilder {
 
     /// A fixed access token, sent as `Authorization: Bearer {token}` with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Arc::new(StaticToken(token.into())));
+        self.token = Some(TokenConfig::Source(Arc::new(StaticToken(token.into()))));
         self
     }
 
     /// A [`TokenSource`], such as an async closure, asked for the access token before every
     /// attempt.
     pub fn token_source(mut self, source: impl TokenSource + 'static) -> Self {
-        self.token = Some(Arc::new(source));
+        self.token = Some(TokenConfig::Source(Arc::new(source)));
         self
+    }
+
+    /// Signs in to Microsoft Entra ID with an `azure_identity` credential (client secret,
+    /// client certificate, managed identity, workload identity, Azure CLI, ...): the client
+    /// asks it for a token of the Graph [`scope`](Self::scope), keeps the token and refreshes
+    /// it before it expires. See [`azure`](super::azure) for how to build the credential
+    /// over this client's HTTP connections.
+    #[cfg(feature = "azure-identity")]
+    pub fn credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.token = Some(TokenConfig::Credential(credential));
+        self
+    }
+
+    /// The OAuth scope asked of the [`credential`](Self::credential). By default it is the
+    /// origin of the [`base_url`](Self::base_url) followed by `/.default`, such as
+    /// `https://graph.microsoft.com/.default` or `https://graph.microsoft.us/.default`; set it
+    /// when the service root is a proxy or a test server. Not used with a bearer token or
+    /// token source.
+    #[cfg(feature = "azure-identity")]
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// The clock of the token cache (tests only).
+    #[cfg(feature = "azure-identity")]
+    #[doc(hidden)]
+    pub fn clock(mut self, clock: Arc<dyn super::azure::Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The `ClientOptions` for an `azure_identity` credential, sending its requests over the
+    /// HTTP client this builder will use (see [`azure::client_options`](super::azure::client_options)),
+    /// with this builder's [`timeout`](Self::timeout) per request.
+    ///
+    /// Unless [`http_client`](Self::http_client) was given, this builds the HTTP client now,
+    /// with the [`connect_timeout`](Self::connect_timeout) set so far, and keeps it for
+    /// [`build`](Self::build).
+    ///
+    /// # Errors
+    /// [`Error::Transport`] when the HTTP client cannot be initialized.
+    #[cfg(feature = "azure-identity")]
+    pub fn azure_client_options(&mut self) -> Result<azure_core::http::ClientOptions, Error> {
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => {
+                let http = default_http_client(self.connect_timeout)?;
+                self.http = Some(http.clone());
+                http
+            }
+        };
+        Ok(super::azure::client_options(&http, self.timeout))
     }
 
     /// The whole retry policy at once (see [`RetryPolicy`]).
@@ -164,21 +239,27 @@ impl ClientBuilder {
             Error::Config("no access token: call bearer_token() or token_source()".to_owned())
         })?;
         let base = parse_base_url(&self.base_url)?;
+        // With `client` alone, `TokenConfig` has a single variant.
+        #[cfg_attr(
+            not(feature = "azure-identity"),
+            allow(clippy::infallible_destructuring_match)
+        )]
+        let token: Arc<dyn TokenSource> = match token {
+            TokenConfig::Source(source) => source,
+            #[cfg(feature = "azure-identity")]
+            TokenConfig::Credential(credential) => {
+                Arc::new(super::azure::CredentialTokenSource::new(
+                    credential,
+                    self.scope
+                        .unwrap_or_else(|| super::azure::graph_scope(&base)),
+                    self.clock
+                        .unwrap_or_else(|| Arc::new(super::azure::SystemClock)),
+                ))
+            }
+        };
         let http = match self.http {
             Some(http) => http,
-            None => {
-                let mut builder = reqwest::Client::builder().user_agent(concat!(
-                    env!("CARGO_PKG_NAME"),
-                    "/",
-                    env!("CARGO_PKG_VERSION")
-                ));
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                super::tls::configure(builder)?
-                    .build()
-                    .map_err(transport)?
-            }
+            None => default_http_client(self.connect_timeout)?,
         };
         let base_url = base.as_str().trim_end_matches('/').into();
         Ok(Client {
@@ -193,6 +274,21 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The HTTP client built when none is given.
+fn default_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder().user_agent(concat!(
+        env!("CARGO_PKG_NAME"),
+        "/",
+        env!("CARGO_PKG_VERSION")
+    ));
+    if let Some(timeout) = connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    super::tls::configure(builder)?
+        .build()
+        .map_err(transport)
 }
 
 /// Checks and normalizes the service host root.

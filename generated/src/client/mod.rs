@@ -39,7 +39,10 @@
 //! not a request or response body, not a next link (whose query holds a skip token).
 //!
 //! The access token is sent as `Authorization: Bearer …` only to URLs below the client's
-//! service root, and never appears in `Debug` or error output.
+//! service root, and never appears in `Debug` or error output. It is given as a string
+//! ([`ClientBuilder::bearer_token`]), asked of a [`TokenSource`] before every attempt, or
+//! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
+//! credential of the `azure_identity` crate, cached and refreshed before it expires.
 //!
 //! The futures need a Tokio runtime (for the timers and `reqwest`'s I/O).
 //!
@@ -66,6 +69,8 @@
 #![warn(missing_docs)]
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 mod builder;
 mod error;
 mod execute;
