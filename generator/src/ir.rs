@@ -45,7 +45,7 @@ pub struct Module {
     /// The API version (`v1.0`).
     pub api_version: String,
     /// The default service root.
-    pub base_url: String,
+    pub service_root: String,
     /// The Rust path of the runtime (`crate::runtime`).
     pub runtime: String,
     /// The CSDL file this module was generated from, as shown in the preamble.

@@ -11,7 +11,7 @@ use super::models::*;
 
 /// Navigates to `/deviceAppManagement`.
 ///
-/// Starts at the default service root; see [`GraphRequestBuilder::with_base_url`] for another.
+/// Starts at the default service root; see [`GraphRequestBuilder::with_service_root`] for another.
 pub fn device_app_management() -> DeviceAppManagementRequestBuilder {
     GraphRequestBuilder::new().device_app_management()
 }
@@ -41,30 +41,46 @@ impl DeviceAppManagementRequestBuilder {
 
 /// The service root of Microsoft Graph beta.
 ///
-/// Requests start here; the default root is `https://graph.microsoft.com/beta`, and [`GraphRequestBuilder::with_base_url`] sets another (a national cloud, a test server).
+/// Requests start here; the default root is `https://graph.microsoft.com/beta`, and [`GraphRequestBuilder::with_service_root`] sets another (a national cloud, a test server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphRequestBuilder {
     path: rt::RequestPath,
 }
 
 impl GraphRequestBuilder {
-    /// The default service root, `https://graph.microsoft.com/beta`.
-    pub const DEFAULT_BASE_URL: &'static str = "https://graph.microsoft.com/beta";
+    /// The default service root, `https://graph.microsoft.com/beta`: the URL of this API version, under which every request path lies.
+    pub const DEFAULT_SERVICE_ROOT: &'static str = "https://graph.microsoft.com/beta";
+
+    /// The default service root, under its former name.
+    #[deprecated(note = "renamed to `DEFAULT_SERVICE_ROOT`")]
+    pub const DEFAULT_BASE_URL: &'static str = Self::DEFAULT_SERVICE_ROOT;
 
     /// The API version, as written in URLs.
     pub const API_VERSION: &'static str = "beta";
 
-    /// The default service root.
+    /// Requests under the default service root.
     pub fn new() -> Self {
-        Self::with_base_url(Self::DEFAULT_BASE_URL)
+        Self::with_service_root(Self::DEFAULT_SERVICE_ROOT)
     }
 
-    /// Another service root, such as a national cloud's or a test server's
-    /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
+    /// Requests under another service root: the URL of this API version on a national
+    /// cloud or a test server, version included (`https://graph.microsoft.us/v1.0`);
+
+    /// a trailing `/` is ignored.
+    pub fn with_service_root(
+        service_root: impl ::core::convert::Into<::std::sync::Arc<str>>,
+    ) -> Self {
+        Self::from_path(rt::RequestPath::new(service_root))
+    }
+
+    /// Requests under another service root, under its former name.
+    #[deprecated(
+        note = "renamed to `with_service_root`; it takes the same URL, version included"
+    )]
     pub fn with_base_url(
         base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
     ) -> Self {
-        Self::from_path(rt::RequestPath::new(base_url))
+        Self::with_service_root(base_url)
     }
 
     /// Requests under `path`, a service root (used by clients that carry their own

@@ -1,4 +1,4 @@
-//! [`ClientBuilder`]: the service root, the access token, retries and timeouts.
+//! [`ClientBuilder`]: the Graph endpoint, the access token, retries and timeouts.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,8 +9,14 @@ use super::error::{Error, transport};
 use super::retry::{Jitter, RetryPolicy};
 use super::{Client, Inner};
 
-/// The service host root used unless [`ClientBuilder::base_url`] says otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com";
+/// The Graph endpoint of Microsoft's global cloud, used unless [`ClientBuilder::endpoint`] says
+/// otherwise. A service root is an endpoint followed by an API version
+/// (`https://graph.microsoft.com/v1.0`).
+pub const DEFAULT_ENDPOINT: &str = "https://graph.microsoft.com";
+
+/// The default Graph endpoint, under its former name.
+#[deprecated(note = "renamed to `DEFAULT_ENDPOINT`")]
+pub const DEFAULT_BASE_URL: &str = DEFAULT_ENDPOINT;
 
 /// The total time allowed for one attempt unless [`ClientBuilder::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
@@ -38,7 +44,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: DEFAULT_ENDPOINT.to_owned(),
             token: None,
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -51,7 +57,7 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("endpoint", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
@@ -62,21 +68,28 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: [`DEFAULT_BASE_URL`], [`RetryPolicy::default`],
+    /// A builder with the defaults: [`DEFAULT_ENDPOINT`], [`RetryPolicy::default`],
     /// [`DEFAULT_TIMEOUT`] and [`DEFAULT_CONNECT_TIMEOUT`], and no token yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The service host root, without the API version: `https://graph.microsoft.com` (the
-    /// default), a national cloud such as `https://graph.microsoft.us`, or a test server
-    /// such as `http://127.0.0.1:8080`. The version (`v1.0`, `beta`) is appended by
-    /// [`Client::v1_0`] and [`Client::beta`]; a trailing `/` is ignored.
+    /// The Graph endpoint, without the API version: `https://graph.microsoft.com` (the
+    /// default), a national cloud's such as `https://graph.microsoft.us`, or a test server
+    /// such as `http://127.0.0.1:8080`. [`Client::v1_0`] and [`Client::beta`] append the
+    /// version to make each version's service root (`https://graph.microsoft.us/v1.0`); a
+    /// trailing `/` is ignored.
     ///
-    /// The access token is only ever sent to URLs below this root.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+    /// The access token is only ever sent to URLs below this endpoint.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
+    }
+
+    /// The Graph endpoint, under its former name; it takes the same URL, without the version.
+    #[deprecated(note = "renamed to `endpoint`; it takes the same URL, without the API version")]
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.endpoint(url)
     }
 
     /// A fixed access token, sent as `Authorization: Bearer {token}` with every request.
@@ -156,7 +169,7 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] when no token was given or the base URL is not an absolute
+    /// [`Error::Config`] when no token was given or the endpoint is not an absolute
     /// `http(s)` URL without query or fragment, [`Error::Transport`] when the HTTP client
     /// cannot be initialized.
     pub fn build(self) -> Result<Client, Error> {
@@ -193,9 +206,9 @@ impl ClientBuilder {
     }
 }
 
-/// Checks and normalizes the service host root.
+/// Checks and normalizes the Graph endpoint.
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
-    let invalid = |why: &str| Error::Config(format!("invalid base URL {text:?}: {why}"));
+    let invalid = |why: &str| Error::Config(format!("invalid Graph endpoint {text:?}: {why}"));
     let url =
         reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -224,17 +237,17 @@ mod tests {
     }
 
     #[test]
-    fn base_urls_are_checked_and_normalized() {
+    fn endpoints_are_checked_and_normalized() {
         let build = |url: &str| {
             ClientBuilder::new()
                 .bearer_token("t")
-                .base_url(url)
+                .endpoint(url)
                 .build()
-                .map(|c| c.base_url().to_owned())
+                .map(|c| c.endpoint().to_owned())
         };
         assert_eq!(
             build("https://graph.microsoft.com/").unwrap(),
-            DEFAULT_BASE_URL
+            DEFAULT_ENDPOINT
         );
         assert_eq!(
             build("http://127.0.0.1:8080").unwrap(),

@@ -154,9 +154,10 @@ impl RequestPath {
 }
 
 impl RequestPath {
-    /// A path at the service root `base_url` (a trailing `/` is removed).
-    pub fn new(base_url: impl Into<Arc<str>>) -> Self {
-        let base: Arc<str> = base_url.into();
+    /// A path at `service_root`, the URL of an API version such as
+    /// `https://graph.microsoft.com/v1.0` (a trailing `/` is removed).
+    pub fn new(service_root: impl Into<Arc<str>>) -> Self {
+        let base: Arc<str> = service_root.into();
         let base = match base.strip_suffix('/') {
             Some(trimmed) => Arc::from(trimmed.trim_end_matches('/')),
             None => base,
@@ -265,10 +266,18 @@ impl RequestPath {
         &self.path
     }
 
-    /// The service root.
+    /// The service root: the URL of the API version, such as
+    /// `https://graph.microsoft.com/v1.0`.
+    #[must_use]
+    pub fn service_root(&self) -> &str {
+        &self.base
+    }
+
+    /// The service root, under its former name.
+    #[deprecated(note = "renamed to `service_root`")]
     #[must_use]
     pub fn base_url(&self) -> &str {
-        &self.base
+        self.service_root()
     }
 
     fn with(&self, append: impl FnOnce(&mut String)) -> Self {
@@ -873,7 +882,7 @@ mod tests {
             "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens/$count"
         );
         assert_eq!(path.path(), "/deviceAppManagement/vppTokens/$count");
-        assert_eq!(path.base_url(), "https://graph.microsoft.com/beta");
+        assert_eq!(path.service_root(), "https://graph.microsoft.com/beta");
         assert_eq!(RequestPath::new(ROOT).url(), ROOT);
         assert_eq!(RequestPath::new(ROOT).path(), "");
     }

@@ -277,7 +277,7 @@ fn module_doc(module: &ir::Module, path: &[String]) -> TokenStream {
             format!(
                 " Requests start at [`GraphRequestBuilder`] or [`{}`] (default root `{}`).",
                 first_root(module),
-                module.base_url
+                module.service_root
             ),
         ]
     } else {
@@ -401,7 +401,7 @@ mod tests {
         let module = ir::Module {
             name: "m".into(),
             api_version: "v".into(),
-            base_url: "https://example.test/v".into(),
+            service_root: "https://example.test/v".into(),
             runtime: "crate::runtime".into(),
             source: "metadata/x.xml".into(),
             ..Default::default()

@@ -56,7 +56,7 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
     let mut module = ir::Module {
         name: version.module.clone(),
         api_version: version.name.clone(),
-        base_url: version.base_url.clone(),
+        service_root: version.service_root.clone(),
         runtime: runtime.to_owned(),
         source: model.file.clone(),
         namespaces: modules.namespaces(),
@@ -198,7 +198,7 @@ mod tests {
             name: "v".into(),
             module: "v".into(),
             input: "in.xml".into(),
-            base_url: "https://example.test/v".into(),
+            service_root: "https://example.test/v".into(),
             roots: roots.iter().map(|r| (*r).to_owned()).collect(),
             paths: vec![],
             secrets: vec![],

@@ -33,7 +33,7 @@ use crate::select::Segment;
 
 /// Methods every builder may have, besides navigation and operations.
 const BUILDER_RESERVED: &[&str] = &[
-    "path", "list", "count", "create", "get", "update", "delete", "by_id", "new", "with_base_url", "from_path", "clone",
+    "path", "list", "count", "create", "get", "update", "delete", "by_id", "new", "with_service_root", "with_base_url", "from_path", "clone",
     "clone_from", "eq", "ne", "fmt", "default",
 ];
 
@@ -640,8 +640,8 @@ fn builder(
             &mut d,
             &format!(
                 "Requests start here; the default root is `{}`, and \
-                 [`{ROOT_BUILDER}::with_base_url`] sets another (a national cloud, a test server).",
-                cx.version.base_url
+                 [`{ROOT_BUILDER}::with_service_root`] sets another (a national cloud, a test server).",
+                cx.version.service_root
             ),
         );
         d
