@@ -623,6 +623,7 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
     }
 }
 
+impl rt::Model for Entity {}
 /// An Apple Volume Purchase Program (VPP) token uploaded to Intune, through which apps and licenses bought from Apple are synchronized.
 ///
 /// CSDL: `microsoft.graph.vppToken`, entity type derived from `microsoft.graph.entity`. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -1090,6 +1091,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
     }
 }
 
+impl rt::Model for VppToken {}
 /// The result of an action run on a VPP token.
 ///
 /// CSDL: `microsoft.graph.vppTokenActionResult`, complex type. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -1260,6 +1262,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
     }
 }
 
+impl rt::Model for VppTokenActionResult {}
 /// The license counts of one app under one VPP token.
 ///
 /// CSDL: `microsoft.graph.vppTokenLicenseSummary`, complex type. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -1449,6 +1452,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
     }
 }
 
+impl rt::Model for VppTokenLicenseSummary {}
 /// The result of revoking the licenses of a VPP token.
 ///
 /// CSDL: `microsoft.graph.vppTokenRevokeLicensesActionResult`, complex type derived from `microsoft.graph.vppTokenActionResult`. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -1678,6 +1682,7 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenRevokeLicensesActionResult {
     }
 }
 
+impl rt::Model for VppTokenRevokeLicensesActionResult {}
 /// A `microsoft.graph.vppTokenActionResult` or a type derived from it, told apart by `@odata.type`.
 ///
 /// The type annotation is matched with or without its leading `#` and ignoring case. A value without one, or of a derived type this crate does not know, is read as the declared type and keeps all of its properties.
@@ -1915,3 +1920,5 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+impl rt::Model for AnyVppTokenActionResult {}

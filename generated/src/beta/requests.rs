@@ -65,7 +65,6 @@ impl GraphRequestBuilder {
 
     /// Requests under another service root: the URL of this API version on a national
     /// cloud or a test server, version included (`https://graph.microsoft.us/v1.0`);
-
     /// a trailing `/` is ignored.
     pub fn with_service_root(
         service_root: impl ::core::convert::Into<::std::sync::Arc<str>>,

@@ -359,6 +359,7 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
     }
 }
 
+impl rt::Model for Entity {}
 /// An Apple Volume Purchase Program (VPP) token uploaded to Intune, through which apps and licenses bought from Apple are synchronized.
 ///
 /// CSDL: `microsoft.graph.vppToken`, entity type derived from `microsoft.graph.entity`. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -680,3 +681,5 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+impl rt::Model for VppToken {}

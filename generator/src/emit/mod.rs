@@ -244,7 +244,9 @@ fn space_items(text: &str) -> String {
         if let Some(prev) = previous {
             let prev_trimmed = prev.trim_start();
             let same_indent = prev.len() - prev_trimmed.len() == indent;
-            let prev_ends_item = prev_trimmed == "}" || prev_trimmed == "};" || prev_trimmed.ends_with(';');
+            // A comment line that ends in `;` ends no item.
+            let prev_ends_item = !prev_trimmed.starts_with("//")
+                && (prev_trimmed == "}" || prev_trimmed == "};" || prev_trimmed.ends_with(';'));
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
             let both_uses = prev_trimmed.starts_with("use ") && trimmed.starts_with("use ");
             let prev_is_inner_doc = prev_trimmed.starts_with("//!") || prev_trimmed.starts_with("#![");

@@ -253,6 +253,7 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
         Ok(value)
     });
     let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
+    let model = model_impl(&name, has_value_property(&s.fields));
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -268,7 +269,28 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
         #impls
 
         #deserialize
+
+        #model
     }
+}
+
+/// `impl rt::Model`: whether a single-value response may be unwrapped from `{"value": {…}}`
+/// (only when the type has no property named `value`; see the runtime's `parse_single`).
+fn model_impl(name: &proc_macro2::Ident, has_value_property: bool) -> TokenStream {
+    if has_value_property {
+        quote! {
+            impl rt::Model for #name {
+                const HAS_VALUE_PROPERTY: bool = true;
+            }
+        }
+    } else {
+        quote! { impl rt::Model for #name {} }
+    }
+}
+
+/// Whether a struct has a property whose wire name is `value`.
+fn has_value_property(fields: &[ir::Field]) -> bool {
+    fields.iter().any(|f| f.wire == "value")
 }
 
 /// The variant's payload type: the struct, boxed if the union closes a cycle through it.
@@ -304,6 +326,8 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
     let derived_wrapped = u.variants[1..].iter().map(|v| wrap(v, quote!(value)));
     let derived_types: Vec<_> = u.variants[1..].iter().map(|v| format!("#{}", v.qualified)).collect();
     let deserialize = union_deserialize(u, structs, cx);
+    let any_value_property = u.variants.iter().any(|v| structs.get(&v.ty).is_none_or(|s| has_value_property(&s.fields)));
+    let model = model_impl(&name, any_value_property);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -357,6 +381,8 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
         }
 
         #deserialize
+
+        #model
     }
 }
 
