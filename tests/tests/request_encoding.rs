@@ -169,8 +169,13 @@ fn the_former_service_root_names_are_aliases() {
         v1_0::GraphRequestBuilder::DEFAULT_BASE_URL,
         v1_0::GraphRequestBuilder::DEFAULT_SERVICE_ROOT
     );
-    assert_eq!(beta::GraphRequestBuilder::DEFAULT_SERVICE_ROOT, "https://graph.microsoft.com/beta");
-    let path = v1_0::GraphRequestBuilder::with_service_root(root).path().clone();
+    assert_eq!(
+        beta::GraphRequestBuilder::DEFAULT_SERVICE_ROOT,
+        "https://graph.microsoft.com/beta"
+    );
+    let path = v1_0::GraphRequestBuilder::with_service_root(root)
+        .path()
+        .clone();
     assert_eq!(path.service_root(), root);
     assert_eq!(path.base_url(), root);
 }

@@ -233,7 +233,11 @@ mod tests {
         assert_eq!(client.base_url(), client.endpoint());
         assert_eq!(DEFAULT_BASE_URL, DEFAULT_ENDPOINT);
         assert_eq!(Client::new("t").unwrap().endpoint(), DEFAULT_ENDPOINT);
-        let err = Client::builder().endpoint("ftp://x").bearer_token("t").build().unwrap_err();
+        let err = Client::builder()
+            .endpoint("ftp://x")
+            .bearer_token("t")
+            .build()
+            .unwrap_err();
         assert!(err.to_string().contains("invalid Graph endpoint"), "{err}");
     }
 

@@ -474,7 +474,7 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
 
 /// The `Deserialize` of a JSON object, read by a map visitor whose `visit_map` is `body`
 /// (which reads `map` and returns the value).
-fn map_deserialize(name: &proc_macro2::Ident, expecting: &str, body: TokenStream) -> TokenStream {
+pub(super) fn map_deserialize(name: &proc_macro2::Ident, expecting: &str, body: TokenStream) -> TokenStream {
     quote! {
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {

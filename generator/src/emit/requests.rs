@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{debug_and_serialize, secret_names_path};
+use super::models::{debug_and_serialize, map_deserialize, secret_names_path};
 use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, Literal, Method, RustType};
@@ -121,6 +121,26 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         }
     });
     let impls = debug_and_serialize(&p.name, &p.fields, true, cx);
+    let reads = p.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.name);
+        if f.nullable {
+            quote! { #wire => rt::json::next_patch(&mut map, key, &mut value.#field)?, }
+        } else {
+            quote! { #wire => rt::json::next_not_null(&mut map, key, &mut value.#field)?, }
+        }
+    });
+    let deserialize = map_deserialize(&name, &format!("an update of a {} object", p.qualified), quote! {
+        let mut value = <#name as ::core::default::Default>::default();
+        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+            match key.as_str() {
+                "@odata.type" => rt::json::next_property(&mut map, key, &mut value.odata_type, &mut value.additional)?,
+                #(#reads)*
+                _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+            }
+        }
+        Ok(value)
+    });
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -149,6 +169,8 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         }
 
         #impls
+
+        #deserialize
     }
 }
 

@@ -478,6 +478,12 @@ fn patch(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String,
          explicit `null`; a property that is not nullable is an `Option` and cannot. The key cannot be \
          changed and is not here.",
     );
+    push_doc(
+        &mut doc,
+        "It reads from JSON as it is written: an absent property stays unset, `null` clears a nullable \
+         property (and is refused, naming the property, for one that is not nullable), a value sets it, \
+         and properties the metadata does not describe (the key among them) go to `additional`.",
+    );
     Ok(ir::Patch {
         module: item.module,
         name: item.name,
