@@ -173,6 +173,9 @@ pub struct Struct {
     pub base: Option<String>,
     pub doc: Doc,
     pub fields: Vec<Field>,
+    /// The chained setter of each field, in the same order, for a type that is created
+    /// through a selected path (the body of a `POST` to a collection); `None` for others.
+    pub setters: Option<Vec<String>>,
 }
 
 /// A property of a struct, patch or parameter object.

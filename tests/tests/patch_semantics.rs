@@ -191,6 +191,54 @@ fn create_sends_only_what_the_entity_holds() {
 }
 
 #[test]
+fn a_created_entity_is_built_with_chained_setters() {
+    let token = v1_0::VppToken::new()
+        .odata_type("#microsoft.graph.vppToken")
+        .apple_id("admin@contoso.example")
+        .token("Token value")
+        .vpp_token_account_type(v1_0::VppTokenAccountType::Business)
+        .automatically_update_apps(true);
+    assert_eq!(
+        token,
+        v1_0::VppToken {
+            odata_type: Some("#microsoft.graph.vppToken".into()),
+            apple_id: Some("admin@contoso.example".into()),
+            token: Some("Token value".into()),
+            vpp_token_account_type: Some(v1_0::VppTokenAccountType::Business),
+            automatically_update_apps: Some(true),
+            ..v1_0::VppToken::default()
+        }
+    );
+    assert!(
+        !format!("{token:?}").contains("Token value"),
+        "the token is redacted"
+    );
+    let request = v1_0::device_app_management()
+        .vpp_tokens()
+        .create(&token)
+        .to_request()
+        .unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(
+        sent,
+        json!({
+            "@odata.type": "#microsoft.graph.vppToken",
+            "appleId": "admin@contoso.example",
+            "token": "Token value",
+            "vppTokenAccountType": "business",
+            "automaticallyUpdateApps": true
+        })
+    );
+    // Fields and setters share names but not namespaces: the field is read as before.
+    assert_eq!(token.apple_id.as_deref(), Some("admin@contoso.example"));
+    let beta_token = beta::VppToken::new()
+        .display_name("Paris office")
+        .role_scope_tag_ids(vec!["0".into()]);
+    assert_eq!(beta_token.display_name.as_deref(), Some("Paris office"));
+    assert_eq!(beta_token.role_scope_tag_ids, Some(vec!["0".to_owned()]));
+}
+
+#[test]
 fn update_and_sync_accept_no_content() {
     let no_content = http::Response::builder()
         .status(204)

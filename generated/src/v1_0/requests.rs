@@ -183,6 +183,8 @@ impl VppTokensRequestBuilder {
     }
 
     /// Creates a `vppToken`: `POST /deviceAppManagement/vppTokens`.
+    ///
+    /// Build the body with the entity type's `new()` and its chained setters, one per property; only what is set is sent.
     pub fn create(&self, entity: &VppToken) -> rt::ops::Create<VppToken> {
         rt::ops::Create::new(self.path.clone(), entity)
     }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
-use crate::ir::{self, ItemRef};
+use crate::ir::{self, ItemRef, RustType};
 
 /// The structs of a version by reference, for the unions' decoders.
 pub(super) fn struct_index(module: &ir::Module) -> BTreeMap<ItemRef, &ir::Struct> {
@@ -254,6 +254,7 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
     });
     let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
     let model = model_impl(&name, has_value_property(&s.fields));
+    let setters = s.setters.as_ref().map(|setters| model_setters(s, setters, cx));
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -266,11 +267,62 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
             pub additional: rt::json::Map,
         }
 
+        #setters
+
         #impls
 
         #deserialize
 
         #model
+    }
+}
+
+/// `new` and a chained setter per property, for a type that is created through a selected
+/// path: `VppToken::new().apple_id("…").token(…)` builds the body of a create.
+fn model_setters(s: &ir::Struct, setters: &[String], cx: Cx) -> TokenStream {
+    let name_ident = ident(&s.name);
+    let methods = s.fields.iter().zip(setters).map(|(f, setter)| {
+        let field = ident(&f.name);
+        let setter = ident(setter);
+        let set_doc = doc_line(&format!(" Sets `{}`.", f.wire));
+        let (arg, value) = match f.ty {
+            RustType::String => (quote!(impl ::core::convert::Into<::std::string::String>), quote!(value.into())),
+            _ => (rust_type(&f.ty, cx), quote!(value)),
+        };
+        quote! {
+            #set_doc
+            pub fn #setter(mut self, value: #arg) -> Self {
+                self.#field = ::core::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = doc(&vec![
+        " An empty value, to be filled with the setters below (one per property, named as its field)."
+            .to_owned(),
+        String::new(),
+        " Values of this type are created with `POST` on a collection, so it has chained setters; a setter"
+            .to_owned(),
+        " stores `Some(value)` in its field and returns the value, and the fields stay public for reading"
+            .to_owned(),
+        " and for `..Default::default()`. Only the types created through a generated path have setters."
+            .to_owned(),
+    ]);
+    quote! {
+        impl #name_ident {
+            #new_doc
+            pub fn new() -> Self {
+                <Self as ::core::default::Default>::default()
+            }
+
+            /// Sets the type annotation `@odata.type`.
+            pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+                self.odata_type = ::core::option::Option::Some(value.into());
+                self
+            }
+
+            #(#methods)*
+        }
     }
 }
 

@@ -64,6 +64,7 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
     };
     models::lower(&cx, &types, &mut module)?;
     requests::lower(&cx, &types, &mut names, &mut module)?;
+    models::setters(&cx, &mut module)?;
     recursion::box_cycles(&mut module);
     renames.check_all_used(model)?;
     check_secrets(model, &cx.secrets)?;

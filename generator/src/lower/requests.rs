@@ -616,7 +616,15 @@ fn builder(
                 doc: prose(&format!("Counts the `{}` objects: `GET {template}/$count`.", cx.model.ty(*e).name)),
             },
             Step::Create(e) => Method::Create {
-                doc: prose(&format!("Creates a `{}`: `POST {template}`.", cx.model.ty(*e).name)),
+                doc: {
+                    let mut d = prose(&format!("Creates a `{}`: `POST {template}`.", cx.model.ty(*e).name));
+                    push_doc(
+                        &mut d,
+                        "Build the body with the entity type's `new()` and its chained setters, one per \
+                         property; only what is set is sent.",
+                    );
+                    d
+                },
                 entity: types.entity(cx, *e)?,
             },
             Step::Get(e) => Method::Get {
