@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run -p graph-vpptoken --features azure-identity --example azure_sign_in -- \
-//!     KIND [--base-url https://graph.microsoft.com]
+//!     KIND [--endpoint https://graph.microsoft.com]
 //! ```
 //!
 //! KIND is one of:
@@ -17,8 +17,8 @@
 //! - `azure-cli`: the account of `az login` (for development).
 //!
 //! The application or identity needs the `DeviceManagementServiceConfig.Read.All` Graph
-//! application permission (or `.ReadWrite.All`). For a national cloud, pass its service root
-//! as `--base-url` (such as `https://graph.microsoft.us`): the scope asked of the credential
+//! application permission (or `.ReadWrite.All`). For a national cloud, pass its Graph endpoint
+//! as `--endpoint` (such as `https://graph.microsoft.us`): the scope asked of the credential
 //! follows it. The identity endpoint of the credential is set apart, with
 //! `ClientOptions::cloud` or `AZURE_AUTHORITY_HOST`.
 
@@ -32,9 +32,9 @@ use azure_identity::{
     ClientSecretCredentialOptions, ManagedIdentityCredential, ManagedIdentityCredentialOptions,
     UserAssignedId, WorkloadIdentityCredential, WorkloadIdentityCredentialOptions,
 };
-use graph_vpptoken::client::{Client, DEFAULT_BASE_URL};
+use graph_vpptoken::client::{Client, DEFAULT_ENDPOINT};
 
-const USAGE: &str = "usage: azure_sign_in client-secret|managed-identity|workload-identity|azure-cli [--base-url URL]";
+const USAGE: &str = "usage: azure_sign_in client-secret|managed-identity|workload-identity|azure-cli [--endpoint URL]";
 
 /// The value of an environment variable the credential needs.
 fn var(name: &str) -> Result<String, String> {
@@ -77,8 +77,8 @@ fn credential(
     })
 }
 
-async fn run(kind: &str, base_url: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let mut builder = Client::builder().base_url(base_url);
+async fn run(kind: &str, endpoint: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let mut builder = Client::builder().endpoint(endpoint);
     // The credential's requests go over the client's own HTTP connections and TLS.
     let credential = credential(kind, builder.azure_client_options()?)?;
     let client = builder.credential(credential).build()?;
@@ -109,15 +109,15 @@ async fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let base_url = match (args.next().as_deref(), args.next()) {
-        (None, _) => DEFAULT_BASE_URL.to_owned(),
-        (Some("--base-url"), Some(url)) => url,
+    let endpoint = match (args.next().as_deref(), args.next()) {
+        (None, _) => DEFAULT_ENDPOINT.to_owned(),
+        (Some("--endpoint"), Some(url)) => url,
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match run(&kind, &base_url).await {
+    match run(&kind, &endpoint).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -8,8 +8,9 @@
 //! `<type>` is the CSDL name of an entity or complex type (`vppToken`,
 //! `vppTokenLicenseSummary`, …) or its qualified name (`microsoft.graph.vppToken`); `-` reads
 //! the body from standard input. The body may be a collection response `{"value": [...]}`, a
-//! single entity wrapped as `{"value": {...}}` (as the documentation shows some responses), a
-//! bare object or a bare array; each item is checked on its own.
+//! single entity wrapped as `{"value": {...}}` (as the documentation shows some responses; the
+//! response parsers unwrap it by the same rule), a bare object or a bare array; each item is
+//! checked on its own.
 //!
 //! For each item the program
 //!
@@ -49,6 +50,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use graph_vpptoken::runtime::json::odata_type_is;
+use graph_vpptoken::runtime::request::is_annotation;
 use graph_vpptoken::runtime::schema::{DecodeError, PropertyInfo, Schema, TypeInfo};
 use serde_json::value::RawValue;
 
@@ -391,7 +393,9 @@ fn items(body: Json, ty: &TypeInfo) -> Vec<(String, Json)> {
 
 /// Whether an object is a `{"value": ...}` wrapper rather than a bare item: its `value` is an
 /// array or an object, the type has no property of that name, and its other members are
-/// annotations (`@odata.context`, `@odata.nextLink`, …).
+/// annotations (`@odata.context`, `@odata.nextLink`, …). This is the rule by which the
+/// response parsers unwrap a single entity (`runtime::request::parse_single`), so that the
+/// checker and `parse_response` read a body alike.
 fn is_value_wrapper(object: &[(String, Json)], ty: &TypeInfo) -> bool {
     matches!(
         member(object, "value"),
@@ -563,12 +567,6 @@ fn unknown_members<'t>(members: &[&str], flags: bool, text: &'t str) -> Vec<&'t 
 
 fn property<'t>(ty: &'t TypeInfo, name: &str) -> Option<&'t PropertyInfo> {
     ty.properties.iter().find(|p| p.name == name)
-}
-
-/// Whether an object member is an instance annotation (`@odata.type`, `@odata.context`,
-/// `displayName@odata.type`, `@microsoft.graph.tips`), not a property.
-fn is_annotation(key: &str) -> bool {
-    key.contains('@')
 }
 
 /// Where the generated code reports a failure on a whole polymorphic value (it decodes those

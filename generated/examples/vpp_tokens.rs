@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run -p graph-vpptoken --features client --example vpp_tokens -- \
-//!     --token "$GRAPH_TOKEN" [--base-url https://graph.microsoft.com] [--country us]
+//!     --token "$GRAPH_TOKEN" [--endpoint https://graph.microsoft.com] [--country us]
 //! ```
 //!
 //! The token needs the `DeviceManagementServiceConfig.ReadWrite.All` permission.
@@ -15,23 +15,24 @@ use graph_vpptoken::v1_0::{VppToken, VppTokenPatch};
 
 /// The command-line options.
 struct Args {
-    base_url: String,
+    endpoint: String,
     token: String,
     country: String,
 }
 
 const USAGE: &str =
-    "usage: vpp_tokens --token TOKEN [--base-url URL] [--country COUNTRY_OR_REGION]";
+    "usage: vpp_tokens --token TOKEN [--endpoint URL] [--country COUNTRY_OR_REGION]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut base_url = graph_vpptoken::client::DEFAULT_BASE_URL.to_owned();
+    let mut endpoint = graph_vpptoken::client::DEFAULT_ENDPOINT.to_owned();
     let mut token = None;
     let mut country = "us".to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
-            "--base-url" => base_url = value()?,
+            // `--base-url` is the former name of `--endpoint`.
+            "--endpoint" | "--base-url" => endpoint = value()?,
             "--token" => token = Some(value()?),
             "--country" => country = value()?,
             "-h" | "--help" => return Err(String::new()),
@@ -40,7 +41,7 @@ fn parse_args() -> Result<Args, String> {
     }
     let token = token.ok_or("--token is required")?;
     Ok(Args {
-        base_url,
+        endpoint,
         token,
         country,
     })
@@ -64,7 +65,7 @@ fn describe(token: &VppToken) -> String {
 
 async fn run(args: Args) -> Result<(), graph_vpptoken::client::Error> {
     let client = Client::builder()
-        .base_url(args.base_url)
+        .endpoint(args.endpoint)
         .bearer_token(args.token)
         .build()?;
     let vpp_tokens = client.v1_0().device_app_management().vpp_tokens();

@@ -7,6 +7,9 @@
 //! - [`runtime`] is the small hand-written support they share: date-times, tri-state patch
 //!   values, forward-compatible enums, collections and paging, errors and request plumbing.
 //!
+//! - [`docs`] holds task guides: list and inspect tokens, renew one, revoke licenses, find
+//!   the licenses for an app, reach the token of a VPP app.
+//!
 //! Requests are values that need no transport: they render an [`http::Request`] and parse an
 //! [`http::Response`] (see [`runtime::Operation`]).
 //!
@@ -51,6 +54,10 @@ pub use futures_core;
 
 #[cfg(feature = "client")]
 pub mod client;
+
+// Task guides with examples; they use both API versions, so they need both features.
+#[cfg(all(feature = "v1_0", feature = "beta"))]
+pub mod docs;
 
 #[cfg(feature = "beta")]
 pub mod beta;

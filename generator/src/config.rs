@@ -64,8 +64,11 @@ pub struct VersionConfig {
     pub module: String,
     /// The CSDL file, relative to the configuration file.
     pub input: PathBuf,
-    /// The default service root, e.g. `https://graph.microsoft.com/v1.0`.
-    pub base_url: String,
+    /// The default service root: the URL of the API version, under which every resource
+    /// path lies, e.g. `https://graph.microsoft.com/v1.0`. The key was formerly `base_url`,
+    /// which is still read.
+    #[serde(alias = "base_url")]
+    pub service_root: String,
     /// Qualified names of the types whose closure is generated.
     pub roots: Vec<String>,
     /// Container paths to generate request code for, e.g. `deviceAppManagement/vppTokens`.
@@ -159,7 +162,7 @@ mod tests {
             name = "v1.0"
             module = "v1_0"
             input = "v1.0.xml"
-            base_url = "https://graph.microsoft.com/v1.0"
+            service_root = "https://graph.microsoft.com/v1.0"
             roots = ["microsoft.graph.vppToken"]
             secrets = ["microsoft.graph.vppToken/token"]
             [[version.fixup]]
@@ -171,6 +174,18 @@ mod tests {
         assert_eq!(c.versions[0].module, "v1_0");
         assert_eq!(c.versions[0].fixups[0].description.as_deref(), Some("The country or region."));
         assert!(c.versions[0].paths.is_empty());
+        assert_eq!(c.versions[0].service_root, "https://graph.microsoft.com/v1.0");
+    }
+
+    #[test]
+    fn reads_the_former_base_url_key_as_the_service_root() {
+        let text = "runtime='r'\noutput='o'\n[[version]]\nname='a'\nmodule='m'\ninput='i'\n\
+                    base_url='https://example.test/v'\nroots=['r']\n";
+        let c = Config::from_toml(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.versions[0].service_root, "https://example.test/v");
+        let both = text.replace("roots=", "service_root='https://example.test/w'\nroots=");
+        let err = Config::from_toml(Path::new("c.toml"), &both).unwrap_err().to_string();
+        assert!(err.contains("service_root"), "{err}");
     }
 
     #[test]
@@ -231,7 +246,7 @@ mod tests {
 
     #[test]
     fn rejects_duplicate_modules() {
-        let v = "[[version]]\nname='a'\nmodule='m'\ninput='i'\nbase_url='u'\nroots=['r']\n";
+        let v = "[[version]]\nname='a'\nmodule='m'\ninput='i'\nservice_root='u'\nroots=['r']\n";
         let text = format!("runtime='r'\noutput='o'\n{v}{v}");
         let err = Config::from_toml(Path::new("c.toml"), &text).unwrap_err().to_string();
         assert!(err.contains("module `m` is configured twice"), "{err}");

@@ -45,7 +45,7 @@ pub struct Module {
     /// The API version (`v1.0`).
     pub api_version: String,
     /// The default service root.
-    pub base_url: String,
+    pub service_root: String,
     /// The Rust path of the runtime (`crate::runtime`).
     pub runtime: String,
     /// The CSDL file this module was generated from, as shown in the preamble.
@@ -173,6 +173,9 @@ pub struct Struct {
     pub base: Option<String>,
     pub doc: Doc,
     pub fields: Vec<Field>,
+    /// The chained setter of each field, in the same order, for a type that is created
+    /// through a selected path (the body of a `POST` to a collection); `None` for others.
+    pub setters: Option<Vec<String>>,
 }
 
 /// A property of a struct, patch or parameter object.

@@ -36,7 +36,7 @@ pub struct OfficialVersion {
     /// The file, relative to the folder named by `VPPTOKEN_OFFICIAL_CSDL`.
     pub file: &'static str,
     /// The default service root.
-    pub base_url: &'static str,
+    pub service_root: &'static str,
 }
 
 /// The published versions the check covers.
@@ -45,13 +45,13 @@ pub const OFFICIAL_VERSIONS: [OfficialVersion; 2] = [
         name: "v1.0",
         module: "v1_0",
         file: "v1.0/cleanMetadata.xml",
-        base_url: "https://graph.microsoft.com/v1.0",
+        service_root: "https://graph.microsoft.com/v1.0",
     },
     OfficialVersion {
         name: "beta",
         module: "beta",
         file: "beta/beta_metadata.xml",
-        base_url: "https://graph.microsoft.com/beta",
+        service_root: "https://graph.microsoft.com/beta",
     },
 ];
 
@@ -85,7 +85,7 @@ pub fn whole_schema_version(document: &Document, version: &OfficialVersion) -> V
         name: version.name.to_owned(),
         module: version.module.to_owned(),
         input: version.file.into(),
-        base_url: version.base_url.to_owned(),
+        service_root: version.service_root.to_owned(),
         roots: all_roots(document),
         paths: all_paths(document),
         secrets: Vec::new(),

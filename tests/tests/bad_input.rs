@@ -14,7 +14,7 @@ output = "out"
 name = "v1.0"
 module = "v1_0"
 input = "input.xml"
-base_url = "https://example.test/v1.0"
+service_root = "https://example.test/v1.0"
 roots = ["sample.ns.thing"]
 "#;
 

@@ -564,3 +564,36 @@ fn a_base_typed_action_result_keeps_a_derived_property_of_another_shape() {
             .assert_line_starting("unknown: 1 item, lossless round trip");
     }
 }
+
+/// The checker splits bodies as `parse_response` of a single-entity request reads them (the
+/// same bodies are parsed in `documented_examples.rs`): a `{"value": {...}}` wrapper, with or
+/// without annotations, is the token inside; `value` beside the token's own properties is an
+/// unknown property of the token; `{"value": [...]}` is a collection of items.
+#[test]
+fn value_wrappers_are_read_as_parse_response_reads_them() {
+    use vpptoken_tests::{VALUE_WRAPPER_CASES, WrapperReading};
+    for (name, body, reading) in VALUE_WRAPPER_CASES {
+        let run = check_text(&format!("wrapper-{name}"), "v1.0", "vppToken", body);
+        match reading {
+            WrapperReading::Token {
+                value_kept: false, ..
+            } => {
+                run.assert_code(0)
+                    .assert_line("ok: 1 item, lossless round trip");
+            }
+            WrapperReading::Token {
+                value_kept: true, ..
+            } => {
+                run.assert_code(1)
+                    .assert_line("unknown property: value")
+                    .assert_line("unknown: 1 item, lossless round trip, 1 unknown (kept)");
+            }
+            WrapperReading::Collection { items } => {
+                run.assert_code(0).assert_line(&format!(
+                    "ok: {items} item{}, lossless round trip",
+                    if *items == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+}

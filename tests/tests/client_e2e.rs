@@ -95,7 +95,7 @@ fn replay_unwrapped(id: &str) -> ResponseTemplate {
 /// A client for `server` with the static test token and quick retries.
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .bearer_token(TOKEN)
         .base_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(50))
@@ -455,7 +455,7 @@ async fn a_list_is_streamed_across_three_pages() {
     assert_eq!(request_count(&server).await, 5);
 
     // Through `Client::stream`, for a request built without the client.
-    let unbound = v1_0::GraphRequestBuilder::with_base_url(format!("{}/v1.0", server.uri()))
+    let unbound = v1_0::GraphRequestBuilder::with_service_root(format!("{}/v1.0", server.uri()))
         .device_app_management()
         .vpp_tokens()
         .list();
@@ -595,7 +595,7 @@ async fn a_503_is_retried_until_the_attempts_run_out() {
         .mount(&server)
         .await;
     let client = Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .bearer_token(TOKEN)
         .max_attempts(3)
         .base_delay(Duration::from_millis(5))
@@ -744,7 +744,7 @@ async fn the_async_token_source_is_asked_before_every_attempt() {
         }
     };
     let client = Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .token_source(source)
         .build()
         .unwrap();
@@ -756,7 +756,7 @@ async fn the_async_token_source_is_asked_before_every_attempt() {
 
     // A failing token source fails the request before anything is sent.
     let failing = Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .token_source(|| async { Err::<String, BoxError>("the vault is sealed".into()) })
         .build()
         .unwrap();
@@ -817,7 +817,7 @@ async fn transport_errors_show_neither_the_token_nor_the_query() {
         listener.local_addr().unwrap().port()
     };
     let client = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .endpoint(format!("http://127.0.0.1:{port}"))
         .bearer_token(TOKEN)
         .max_attempts(2)
         .base_delay(Duration::from_millis(5))
@@ -894,8 +894,8 @@ async fn requests_built_without_the_client_are_executed_or_refused() {
         .await;
     let client = client(&server);
 
-    // Built from a root of its own, below the client's service root: sent.
-    let count = beta::GraphRequestBuilder::with_base_url(format!("{}/beta", server.uri()))
+    // Built from a root of its own, below the client's Graph endpoint: sent.
+    let count = beta::GraphRequestBuilder::with_service_root(format!("{}/beta", server.uri()))
         .device_app_management()
         .vpp_tokens()
         .count();
@@ -975,7 +975,7 @@ async fn the_example_lists_updates_and_syncs() {
     let program = executable.clone();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(program)
-            .args(["--base-url", &uri, "--token", TOKEN])
+            .args(["--endpoint", &uri, "--token", TOKEN])
             .args(["--country", "Country Or Region value"])
             .output()
             .expect("the example runs")
@@ -1003,7 +1003,7 @@ async fn the_example_lists_updates_and_syncs() {
 
     // Without a token it stops with a usage error and sends nothing.
     let output = std::process::Command::new(executable)
-        .args(["--base-url", "http://127.0.0.1:9"])
+        .args(["--endpoint", "http://127.0.0.1:9"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));

@@ -674,3 +674,116 @@ fn known_deviations_name_fixtures_and_reasons() {
         );
     }
 }
+
+/// The published bodies that the fixtures unwrap (`unwrap_value`) parse, without the
+/// normalization, into the same typed value as the unwrapped ones: `parse_response` of a
+/// single-entity request unwraps `{"value": {...}}` itself.
+#[test]
+fn published_value_wrapped_bodies_parse_as_the_unwrapped_ones() {
+    fn published<O: graph_vpptoken::runtime::Operation>(
+        example: &Example,
+        operation: &O,
+    ) -> O::Output {
+        let status = u16::try_from(example.response()["status"].as_u64().unwrap()).unwrap();
+        let body = serde_json::to_vec(&example.response()["body"]).unwrap();
+        let response = http::Response::builder().status(status).body(body).unwrap();
+        operation
+            .parse_response(&response)
+            .unwrap_or_else(|e| panic!("{}: {e}", example.id))
+    }
+    let mut checked = 0;
+    for id in EXAMPLES {
+        let example = Example::load("docs", id);
+        if !example.has_normalization("unwrap_value") {
+            continue;
+        }
+        assert!(example.response()["body"]["value"].is_object(), "{id}");
+        let is_beta = example.api_version() == "beta";
+        let key = example.key().to_owned();
+        match (
+            is_beta,
+            example.id.rsplit_once("vppToken-").map(|(_, op)| op),
+        ) {
+            (false, Some("get-01")) => {
+                let op = v1_0::device_app_management().vpp_tokens().by_id(&key).get();
+                assert_eq!(published(&example, &op), example.parse(&op), "{id}");
+            }
+            (false, Some("syncLicenses-01")) => {
+                let op = v1_0::device_app_management()
+                    .vpp_tokens()
+                    .by_id(&key)
+                    .sync_licenses();
+                assert_eq!(published(&example, &op), example.parse(&op), "{id}");
+            }
+            (true, Some("get-01")) => {
+                let op = beta::device_app_management().vpp_tokens().by_id(&key).get();
+                assert_eq!(published(&example, &op), example.parse(&op), "{id}");
+            }
+            (true, Some("syncLicenses-01")) => {
+                let op = beta::device_app_management()
+                    .vpp_tokens()
+                    .by_id(&key)
+                    .sync_licenses();
+                assert_eq!(published(&example, &op), example.parse(&op), "{id}");
+            }
+            other => panic!("{id}: add the operation {other:?} here"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} wrapped examples");
+}
+
+/// `parse_response` of every single-entity request reads the bodies that the `check_payload`
+/// test feeds to the checker (`vpptoken_tests::VALUE_WRAPPER_CASES`) as the checker does: a
+/// wrapper is unwrapped, `value` beside the token's properties is kept as an unknown property,
+/// and a collection is refused with an error at `value`, never read as an empty token.
+#[test]
+fn value_wrappers_are_read_as_check_payload_reads_them() {
+    use graph_vpptoken::runtime::{Operation, ResponseError};
+    use vpptoken_tests::{VALUE_WRAPPER_CASES, WrapperReading};
+
+    fn check(name: &str, reading: WrapperReading, result: Result<v1_0::VppToken, ResponseError>) {
+        match (reading, result) {
+            (WrapperReading::Token { id, value_kept }, Ok(token)) => {
+                assert_eq!(token.id.as_deref(), Some(id), "{name}");
+                assert_eq!(
+                    token.apple_id.as_deref(),
+                    Some("x@example.com").filter(|_| !value_kept),
+                    "{name}"
+                );
+                assert_eq!(token.additional.contains_key("value"), value_kept, "{name}");
+            }
+            (
+                WrapperReading::Collection { .. },
+                Err(ResponseError::Decode { path, message, .. }),
+            ) => {
+                assert_eq!(path, "value", "{name}");
+                assert!(message.contains("collection"), "{name}: {message}");
+            }
+            (reading, result) => panic!("{name}: expected {reading:?}, got {result:?}"),
+        }
+    }
+
+    let item = v1_0::device_app_management().vpp_tokens().by_id("a");
+    let get = item.get();
+    let update = item.update(&v1_0::VppTokenPatch::new());
+    let sync = item.sync_licenses();
+    let create = v1_0::device_app_management()
+        .vpp_tokens()
+        .create(&v1_0::VppToken::default());
+    for (name, body, reading) in VALUE_WRAPPER_CASES {
+        let response = http::Response::builder().status(200).body(*body).unwrap();
+        check(name, *reading, get.parse_response(&response));
+        check(name, *reading, create.parse_response(&response));
+        check(
+            name,
+            *reading,
+            update.parse_response(&response).map(|t| t.expect("a body")),
+        );
+        check(
+            name,
+            *reading,
+            sync.parse_response(&response).map(|t| t.expect("a body")),
+        );
+    }
+}

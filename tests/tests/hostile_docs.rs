@@ -46,7 +46,7 @@ fn descriptions_never_run_and_document_cleanly() {
         name: "hostile".into(),
         module: "hostile".into(),
         input: "docs.xml".into(),
-        base_url: "https://example.test/hostile".into(),
+        service_root: "https://example.test/hostile".into(),
         roots: vec!["hostile.ns.thing".into()],
         paths: vec!["things".into()],
         secrets: Vec::new(),

@@ -140,7 +140,7 @@ fn non_ascii_and_plain_keys() {
 
 #[test]
 fn another_service_root() {
-    let root = beta::GraphRequestBuilder::with_base_url("http://127.0.0.1:8080/graph/beta/");
+    let root = beta::GraphRequestBuilder::with_service_root("http://127.0.0.1:8080/graph/beta/");
     let request = root
         .device_app_management()
         .vpp_tokens()
@@ -153,6 +153,31 @@ fn another_service_root() {
         "http://127.0.0.1:8080/graph/beta/deviceAppManagement/vppTokens/a%2Fb%3Fc%23d%25e%20f%27g/syncLicenses"
     );
     assert_eq!(request.uri().path().split('/').count(), 7);
+}
+
+/// The former names of the service root still compile, with a deprecation warning, and mean
+/// the same.
+#[test]
+#[allow(deprecated)]
+fn the_former_service_root_names_are_aliases() {
+    let root = "https://graph.microsoft.us/v1.0";
+    assert_eq!(
+        v1_0::GraphRequestBuilder::with_base_url(root),
+        v1_0::GraphRequestBuilder::with_service_root(root)
+    );
+    assert_eq!(
+        v1_0::GraphRequestBuilder::DEFAULT_BASE_URL,
+        v1_0::GraphRequestBuilder::DEFAULT_SERVICE_ROOT
+    );
+    assert_eq!(
+        beta::GraphRequestBuilder::DEFAULT_SERVICE_ROOT,
+        "https://graph.microsoft.com/beta"
+    );
+    let path = v1_0::GraphRequestBuilder::with_service_root(root)
+        .path()
+        .clone();
+    assert_eq!(path.service_root(), root);
+    assert_eq!(path.base_url(), root);
 }
 
 #[test]

@@ -313,7 +313,7 @@ fn a_secret_in_another_variant_of_a_polymorphic_value_is_redacted() {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .bearer_token(ACCESS)
         .max_attempts(3)
         .base_delay(Duration::from_millis(2))
@@ -421,7 +421,7 @@ async fn every_client_error_path_keeps_the_secret_out() {
         listener.local_addr().unwrap().port()
     };
     let offline = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .endpoint(format!("http://127.0.0.1:{port}"))
         .bearer_token(ACCESS)
         .max_attempts(1)
         .build()

@@ -8,17 +8,17 @@
 //! # Signing in
 //!
 //! Give the credential to [`ClientBuilder::credential`](super::ClientBuilder::credential).
-//! The client asks it for the Graph scope of its service root (the origin of
-//! [`ClientBuilder::base_url`](super::ClientBuilder::base_url) followed by `/.default`):
+//! The client asks it for the Graph scope of its Graph endpoint (the origin of
+//! [`ClientBuilder::endpoint`](super::ClientBuilder::endpoint) followed by `/.default`):
 //!
-//! | service root | scope |
+//! | Graph endpoint | scope |
 //! |---|---|
 //! | `https://graph.microsoft.com` (global service, the default) | `https://graph.microsoft.com/.default` |
 //! | `https://graph.microsoft.us` (US Government L4) | `https://graph.microsoft.us/.default` |
 //! | `https://dod-graph.microsoft.us` (US Government L5, DoD) | `https://dod-graph.microsoft.us/.default` |
 //! | `https://microsoftgraph.chinacloudapi.cn` (operated by 21Vianet) | `https://microsoftgraph.chinacloudapi.cn/.default` |
 //!
-//! Behind a proxy or with a test server as service root, set the scope with
+//! Behind a proxy or with a test server as Graph endpoint, set the scope with
 //! [`ClientBuilder::scope`](super::ClientBuilder::scope).
 //!
 //! # Caching and refresh
@@ -513,7 +513,7 @@ mod tests {
     }
 
     #[test]
-    fn the_scope_is_the_origin_of_the_service_root() {
+    fn the_scope_is_the_origin_of_the_graph_endpoint() {
         let scope = |root: &str| graph_scope(&reqwest::Url::parse(root).unwrap());
         for (root, expected) in [
             (

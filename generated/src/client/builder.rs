@@ -1,4 +1,4 @@
-//! [`ClientBuilder`]: the service root, the access token, retries and timeouts.
+//! [`ClientBuilder`]: the Graph endpoint, the access token, retries and timeouts.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,8 +9,14 @@ use super::error::{Error, transport};
 use super::retry::{Jitter, RetryPolicy};
 use super::{Client, Inner};
 
-/// The service host root used unless [`ClientBuilder::base_url`] says otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com";
+/// The Graph endpoint of Microsoft's global cloud, used unless [`ClientBuilder::endpoint`] says
+/// otherwise. A service root is an endpoint followed by an API version
+/// (`https://graph.microsoft.com/v1.0`).
+pub const DEFAULT_ENDPOINT: &str = "https://graph.microsoft.com";
+
+/// The default Graph endpoint, under its former name.
+#[deprecated(note = "renamed to `DEFAULT_ENDPOINT`")]
+pub const DEFAULT_BASE_URL: &str = DEFAULT_ENDPOINT;
 
 /// The total time allowed for one attempt unless [`ClientBuilder::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
@@ -44,7 +50,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: DEFAULT_ENDPOINT.to_owned(),
             token: None,
             #[cfg(feature = "azure-identity")]
             scope: None,
@@ -68,7 +74,7 @@ enum TokenConfig {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut f = f.debug_struct("ClientBuilder");
-        f.field("base_url", &self.base_url)
+        f.field("endpoint", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"));
         #[cfg(feature = "azure-identity")]
         f.field("scope", &self.scope);
@@ -81,21 +87,28 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: [`DEFAULT_BASE_URL`], [`RetryPolicy::default`],
+    /// A builder with the defaults: [`DEFAULT_ENDPOINT`], [`RetryPolicy::default`],
     /// [`DEFAULT_TIMEOUT`] and [`DEFAULT_CONNECT_TIMEOUT`], and no token yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The service host root, without the API version: `https://graph.microsoft.com` (the
-    /// default), a national cloud such as `https://graph.microsoft.us`, or a test server
-    /// such as `http://127.0.0.1:8080`. The version (`v1.0`, `beta`) is appended by
-    /// [`Client::v1_0`] and [`Client::beta`]; a trailing `/` is ignored.
+    /// The Graph endpoint, without the API version: `https://graph.microsoft.com` (the
+    /// default), a national cloud's such as `https://graph.microsoft.us`, or a test server
+    /// such as `http://127.0.0.1:8080`. [`Client::v1_0`] and [`Client::beta`] append the
+    /// version to make each version's service root (`https://graph.microsoft.us/v1.0`); a
+    /// trailing `/` is ignored.
     ///
-    /// The access token is only ever sent to URLs below this root.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+    /// The access token is only ever sent to URLs below this endpoint.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
+    }
+
+    /// The Graph endpoint, under its former name; it takes the same URL, without the version.
+    #[deprecated(note = "renamed to `endpoint`; it takes the same URL, without the API version")]
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.endpoint(url)
     }
 
     /// A fixed access token, sent as `Authorization: Bearer {token}` with every request.
@@ -126,9 +139,9 @@ impl ClientBuilder {
     }
 
     /// The OAuth scope asked of the [`credential`](Self::credential). By default it is the
-    /// origin of the [`base_url`](Self::base_url) followed by `/.default`, such as
+    /// origin of the [`endpoint`](Self::endpoint) followed by `/.default`, such as
     /// `https://graph.microsoft.com/.default` or `https://graph.microsoft.us/.default`; set it
-    /// when the service root is a proxy or a test server. Not used with a bearer token or
+    /// when the endpoint is a proxy or a test server. Not used with a bearer token or
     /// token source.
     #[cfg(feature = "azure-identity")]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
@@ -231,7 +244,7 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] when no token was given or the base URL is not an absolute
+    /// [`Error::Config`] when no token was given or the endpoint is not an absolute
     /// `http(s)` URL without query or fragment, [`Error::Transport`] when the HTTP client
     /// cannot be initialized.
     pub fn build(self) -> Result<Client, Error> {
@@ -293,7 +306,7 @@ fn default_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Cli
 
 /// Checks and normalizes the service host root.
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
-    let invalid = |why: &str| Error::Config(format!("invalid base URL {text:?}: {why}"));
+    let invalid = |why: &str| Error::Config(format!("invalid Graph endpoint {text:?}: {why}"));
     let url =
         reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -322,17 +335,17 @@ mod tests {
     }
 
     #[test]
-    fn base_urls_are_checked_and_normalized() {
+    fn endpoints_are_checked_and_normalized() {
         let build = |url: &str| {
             ClientBuilder::new()
                 .bearer_token("t")
-                .base_url(url)
+                .endpoint(url)
                 .build()
-                .map(|c| c.base_url().to_owned())
+                .map(|c| c.endpoint().to_owned())
         };
         assert_eq!(
             build("https://graph.microsoft.com/").unwrap(),
-            DEFAULT_BASE_URL
+            DEFAULT_ENDPOINT
         );
         assert_eq!(
             build("http://127.0.0.1:8080").unwrap(),

@@ -64,9 +64,9 @@ pub enum Error {
         "the request is not bound to a client; build it from Client::v1_0() or Client::beta(), or use Client::execute"
     )]
     NotBound,
-    /// The request's URL is not below the client's service root, so it was not sent (the
+    /// The request's URL is not below the client's Graph endpoint, so it was not sent (the
     /// access token is only ever sent to the configured service).
-    #[error("refusing to send the access token to {origin}: not the client's service root")]
+    #[error("refusing to send the access token to {origin}: not below the client's Graph endpoint")]
     ForeignUrl {
         /// The scheme, host and port of the refused URL.
         origin: String,

@@ -19,8 +19,8 @@ impl Client {
     ///
     /// Works for any request value, whether or not its path carries a client (such as one
     /// from [`crate::v1_0::device_app_management`] or
-    /// [`GraphRequestBuilder::with_base_url`](crate::v1_0::GraphRequestBuilder::with_base_url)),
-    /// as long as its URL is below this client's service root. The request is rendered again
+    /// [`GraphRequestBuilder::with_service_root`](crate::v1_0::GraphRequestBuilder::with_service_root)),
+    /// as long as its URL is below this client's Graph endpoint. The request is rendered again
     /// with [`Operation::to_request`] for every attempt, and the [`TokenSource`] is asked for
     /// a token before every attempt.
     ///
@@ -39,7 +39,7 @@ impl Client {
     ///
     /// # Errors
     /// - [`Error::Build`] when the request cannot be rendered, [`Error::ForeignUrl`] when its
-    ///   URL is not below the service root, [`Error::Token`] when no token can be had;
+    ///   URL is not below the Graph endpoint, [`Error::Token`] when no token can be had;
     /// - [`Error::Status`] for an error response, [`Error::Decode`] and
     ///   [`Error::UnexpectedResponse`] for a response of the wrong form;
     /// - [`Error::Transport`] when sending fails;
@@ -128,7 +128,7 @@ impl Client {
     }
 
     /// Turns a rendered request into a `reqwest` one with the `Authorization` header and the
-    /// timeout, after checking that it goes to the service root.
+    /// timeout, after checking that it goes below the Graph endpoint.
     async fn prepare(
         &self,
         request: http::Request<RequestBody>,
@@ -148,7 +148,7 @@ impl Client {
         Ok(request)
     }
 
-    /// Accepts only URLs with the service root's scheme, host and port, and below its path.
+    /// Accepts only URLs with the Graph endpoint's scheme, host and port, and below its path.
     fn check_url(&self, url: &reqwest::Url) -> Result<(), Error> {
         let base = &self.inner.base;
         let base_path = base.path().trim_end_matches('/');
@@ -294,7 +294,7 @@ mod tests {
 
     fn client(base: &str) -> Client {
         Client::builder()
-            .base_url(base)
+            .endpoint(base)
             .bearer_token("t")
             .build()
             .unwrap()
@@ -305,7 +305,7 @@ mod tests {
     }
 
     #[test]
-    fn the_token_goes_only_below_the_service_root() {
+    fn the_token_goes_only_below_the_endpoint() {
         let graph = client("https://graph.microsoft.com");
         assert!(
             check(
@@ -348,7 +348,7 @@ mod tests {
     #[tokio::test]
     async fn foreign_requests_are_not_sent() {
         let client = client("http://127.0.0.1:9");
-        // Built without the client: rooted at graph.microsoft.com, not at the client's root.
+        // Built without the client: rooted at graph.microsoft.com, not at the client's endpoint.
         let count = crate::v1_0::device_app_management().vpp_tokens().count();
         let err = client.execute(&count).await.unwrap_err();
         assert!(

@@ -1,7 +1,7 @@
 //! An async HTTP client (cargo feature `client`) that sends the request values of
 //! [`v1_0`](crate::v1_0) and [`beta`](crate::beta) with `reqwest`.
 //!
-//! - [`Client`] holds the connection pool, the service root, the [`TokenSource`] of the
+//! - [`Client`] holds the connection pool, the Graph endpoint, the [`TokenSource`] of the
 //!   access token, the [`RetryPolicy`] and the timeouts; [`Client::builder`] configures it.
 //! - [`Client::v1_0`] and [`Client::beta`] start request builders whose requests carry the
 //!   client, so that each can be sent with its `send` method (and lists paged with `stream`).
@@ -39,7 +39,7 @@
 //! not a request or response body, not a next link (whose query holds a skip token).
 //!
 //! The access token is sent as `Authorization: Bearer …` only to URLs below the client's
-//! service root, and never appears in `Debug` or error output. It is given as a string
+//! Graph endpoint, and never appears in `Debug` or error output. It is given as a string
 //! ([`ClientBuilder::bearer_token`]), asked of a [`TokenSource`] before every attempt, or
 //! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
 //! credential of the `azure_identity` crate, cached and refreshed before it expires.
@@ -88,7 +88,9 @@ use serde::de::DeserializeOwned;
 use crate::runtime::{Collection, NextPage, Operation, RequestPath};
 
 pub use auth::{TokenFuture, TokenSource};
-pub use builder::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+#[allow(deprecated)]
+pub use builder::DEFAULT_BASE_URL;
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT};
 pub use error::{BoxError, Error};
 pub use paging::ItemStream;
 pub use retry::{Jitter, RetryPolicy};
@@ -107,9 +109,9 @@ pub struct Client {
 /// What the clones of a [`Client`] share.
 struct Inner {
     http: reqwest::Client,
-    /// The service host root, parsed.
+    /// The Graph endpoint, parsed.
     base: reqwest::Url,
-    /// The service host root as text, without a trailing `/`.
+    /// The Graph endpoint as text, without a trailing `/`.
     base_url: Arc<str>,
     token: Arc<dyn TokenSource>,
     retry: RetryPolicy,
@@ -121,7 +123,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
         f.debug_struct("Client")
-            .field("base_url", &inner.base_url)
+            .field("endpoint", &inner.base_url)
             .field("token", &"<redacted>")
             .field("retry", &inner.retry)
             .field("timeout", &inner.timeout)
@@ -145,10 +147,18 @@ impl Client {
         Self::builder().bearer_token(bearer_token).build()
     }
 
-    /// The service host root, such as `https://graph.microsoft.com` (without a trailing `/`).
+    /// The Graph endpoint, such as `https://graph.microsoft.com` (without a trailing `/`):
+    /// the service roots of the versions are below it.
+    #[must_use]
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The Graph endpoint, under its former name.
+    #[deprecated(note = "renamed to `endpoint`")]
     #[must_use]
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.endpoint()
     }
 
     /// The retry policy.
@@ -157,13 +167,13 @@ impl Client {
         &self.inner.retry
     }
 
-    /// A path at `{base_url}/{version}` that carries this client.
+    /// A path at the service root `{endpoint}/{version}` that carries this client.
     #[must_use]
     pub fn root(&self, version: &str) -> RequestPath {
         RequestPath::new(format!("{}/{version}", self.inner.base_url)).with_client(self.clone())
     }
 
-    /// The v1.0 request builders, rooted at `{base_url}/v1.0`; their requests carry this
+    /// The v1.0 request builders, rooted at the service root `{endpoint}/v1.0`; their requests carry this
     /// client: `client.v1_0().device_app_management().vpp_tokens().list().send().await`.
     #[cfg(feature = "v1_0")]
     #[must_use]
@@ -173,7 +183,7 @@ impl Client {
         )
     }
 
-    /// The beta request builders, rooted at `{base_url}/beta`; their requests carry this
+    /// The beta request builders, rooted at the service root `{endpoint}/beta`; their requests carry this
     /// client: `client.beta().device_app_management().vpp_tokens().list().send().await`.
     #[cfg(feature = "beta")]
     #[must_use]
@@ -212,7 +222,7 @@ mod tests {
 
     fn client() -> Client {
         Client::builder()
-            .base_url("http://127.0.0.1:9/")
+            .endpoint("http://127.0.0.1:9/")
             .bearer_token("t")
             .build()
             .unwrap()
@@ -240,6 +250,27 @@ mod tests {
         assert!(!format!("{derived:?}").contains("Client"));
     }
 
+    /// The former names of the endpoint still compile, with a deprecation warning.
+    #[test]
+    #[allow(deprecated)]
+    fn the_former_endpoint_names_are_aliases() {
+        let client = Client::builder()
+            .base_url("https://graph.microsoft.us/")
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        assert_eq!(client.endpoint(), "https://graph.microsoft.us");
+        assert_eq!(client.base_url(), client.endpoint());
+        assert_eq!(DEFAULT_BASE_URL, DEFAULT_ENDPOINT);
+        assert_eq!(Client::new("t").unwrap().endpoint(), DEFAULT_ENDPOINT);
+        let err = Client::builder()
+            .endpoint("ftp://x")
+            .bearer_token("t")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("invalid Graph endpoint"), "{err}");
+    }
+
     #[cfg(all(feature = "v1_0", feature = "beta"))]
     #[test]
     fn builders_are_rooted_at_the_version_and_futures_are_send() {
@@ -251,7 +282,7 @@ mod tests {
         );
         assert!(tokens.list().url().starts_with("http://127.0.0.1:9/v1.0/"));
         let beta = client.beta().device_app_management().vpp_tokens();
-        assert_eq!(beta.path().base_url(), "http://127.0.0.1:9/beta");
+        assert_eq!(beta.path().service_root(), "http://127.0.0.1:9/beta");
 
         // Nothing is polled: these only check that the futures can move across threads.
         let list = tokens.list();

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use super::patch::Patch;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
@@ -404,6 +405,61 @@ where
     }
     *slot = next_optional(map, key, additional)?;
     Ok(())
+}
+
+/// Reads a nullable property of an update body into `slot`: `null` gives [`Patch::Null`]
+/// (clear the property), a value gives [`Patch::Value`]; a property that is absent stays
+/// [`Patch::Unset`]. Fails on a duplicate member like [`next_property`].
+///
+/// # Errors
+/// A duplicate member, or the error of reading the value (for instance a wrong JSON type).
+pub fn next_patch<'de, A, T>(
+    map: &mut A,
+    key: Key<'de>,
+    slot: &mut Patch<T>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if !slot.is_unset() {
+        return Err(duplicate(map, &key));
+    }
+    *slot = match map.next_value::<Option<T>>()? {
+        Some(value) => Patch::Value(value),
+        None => Patch::Null,
+    };
+    Ok(())
+}
+
+/// Reads a property of an update body that is not nullable into `slot`: a value sets it, and
+/// `null` is refused with an error naming the property (such a property cannot be cleared).
+/// Fails on a duplicate member like [`next_property`].
+///
+/// # Errors
+/// `null`, a duplicate member, or the error of reading the value.
+pub fn next_not_null<'de, A, T>(
+    map: &mut A,
+    key: Key<'de>,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(duplicate(map, &key));
+    }
+    match map.next_value::<Option<T>>()? {
+        Some(value) => {
+            *slot = Some(value);
+            Ok(())
+        }
+        None => Err(de::Error::custom(format_args!(
+            "the property `{}` is not nullable: it cannot be set to null",
+            key.as_str()
+        ))),
+    }
 }
 
 /// The error for a second member named `key`, raised while reading its value so that the

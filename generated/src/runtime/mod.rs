@@ -99,5 +99,5 @@ pub use error::{BuildError, ErrorBody, GraphError, InnerError, ResponseError, Re
 pub use patch::Patch;
 pub use redact::Secrets;
 pub use request::{
-    JsonBody, NextPage, ODataLiteral, Operation, QueryOptions, RequestBody, RequestPath,
+    JsonBody, Model, NextPage, ODataLiteral, Operation, QueryOptions, RequestBody, RequestPath,
 };

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use super::collection::Collection;
 use super::error::{BuildError, ResponseError};
 use super::redact::Secrets;
-use super::request::{self, JsonBody, Operation, QueryOptions, RequestBody, RequestPath};
+use super::request::{self, JsonBody, Model, Operation, QueryOptions, RequestBody, RequestPath};
 
 /// The property names of an entity that `$select` accepts (generated per entity).
 pub trait Selectable: Copy {
@@ -175,7 +175,7 @@ impl<T: DeserializeOwned, P: Selectable> Operation for List<T, P> {
     }
 }
 
-impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
+impl<T: Model, P: Selectable> Operation for Get<T, P> {
     type Output = T;
 
     fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
@@ -187,7 +187,7 @@ impl<T: DeserializeOwned, P: Selectable> Operation for Get<T, P> {
         &self,
         response: &Response<B>,
     ) -> Result<Self::Output, ResponseError> {
-        request::parse_json(response).map_err(|e| e.redacted(&self.secrets()))
+        request::parse_single(response).map_err(|e| e.redacted(&self.secrets()))
     }
 
     fn secrets(&self) -> Secrets {
@@ -309,7 +309,7 @@ macro_rules! body_request {
             }
         }
 
-        impl<T: DeserializeOwned> Operation for $name<T> {
+        impl<T: Model> Operation for $name<T> {
             type Output = $output;
 
             fn to_request(&self) -> Result<Request<RequestBody>, BuildError> {
@@ -336,20 +336,22 @@ macro_rules! body_request {
 }
 
 body_request!(
-    /// `POST` on a collection: creates an entity and returns it as the service stored it.
+    /// `POST` on a collection: creates an entity and returns it as the service stored it
+    /// (read as [`request::parse_single`] reads it).
     Create,
     Method::POST,
     T,
-    request::parse_json
+    request::parse_single
 );
 
 body_request!(
     /// `PATCH` on one entity: sends only the properties set in the patch. Graph answers with
-    /// the updated entity (`200`) or with no content (`204`), hence the `Option`.
+    /// the updated entity (`200`, read as [`request::parse_single`] reads it) or with no
+    /// content (`204`), hence the `Option`.
     Update,
     Method::PATCH,
     Option<T>,
-    request::parse_json_or_empty
+    request::parse_single_or_empty
 );
 
 /// `DELETE` on one entity.
@@ -420,7 +422,8 @@ pub trait Expect {
 #[derive(Debug)]
 pub enum NoContent {}
 
-/// A single entity or complex value, or no content: `Option<T>`.
+/// A single entity or complex value (read as [`request::parse_single`] reads it), or no
+/// content: `Option<T>`.
 #[derive(Debug)]
 pub struct JsonOrEmpty<T>(PhantomData<fn() -> T>);
 
@@ -440,11 +443,11 @@ impl Expect for NoContent {
     }
 }
 
-impl<T: DeserializeOwned> Expect for JsonOrEmpty<T> {
+impl<T: Model> Expect for JsonOrEmpty<T> {
     type Output = Option<T>;
 
     fn parse<B: AsRef<[u8]>>(response: &Response<B>) -> Result<Option<T>, ResponseError> {
-        request::parse_json_or_empty(response)
+        request::parse_single_or_empty(response)
     }
 }
 
@@ -585,7 +588,9 @@ impl<E: Expect> Operation for Invoke<E> {
 mod send {
     use serde::de::DeserializeOwned;
 
-    use super::{Count, Create, Delete, Expect, Get, Invoke, List, Selectable, Update, Values};
+    use super::{
+        Count, Create, Delete, Expect, Get, Invoke, List, Model, Selectable, Update, Values,
+    };
     use crate::client::{Error, ItemStream, send_bound};
     use crate::runtime::collection::Collection;
 
@@ -613,7 +618,7 @@ mod send {
         }
     }
 
-    impl<T: DeserializeOwned, P: Selectable> Get<T, P> {
+    impl<T: Model, P: Selectable> Get<T, P> {
         /// Sends the request with the client its path carries and reads the entity.
         ///
         /// # Errors
@@ -624,7 +629,7 @@ mod send {
         }
     }
 
-    impl<T: DeserializeOwned> Create<T> {
+    impl<T: Model> Create<T> {
         /// Sends the request with the client its path carries and reads the created entity.
         ///
         /// # Errors
@@ -635,7 +640,7 @@ mod send {
         }
     }
 
-    impl<T: DeserializeOwned> Update<T> {
+    impl<T: Model> Update<T> {
         /// Sends the request with the client its path carries; the updated entity, if the
         /// service returned it.
         ///

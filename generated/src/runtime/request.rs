@@ -170,9 +170,10 @@ impl RequestPath {
 }
 
 impl RequestPath {
-    /// A path at the service root `base_url` (a trailing `/` is removed).
-    pub fn new(base_url: impl Into<Arc<str>>) -> Self {
-        let base: Arc<str> = base_url.into();
+    /// A path at `service_root`, the URL of an API version such as
+    /// `https://graph.microsoft.com/v1.0` (a trailing `/` is removed).
+    pub fn new(service_root: impl Into<Arc<str>>) -> Self {
+        let base: Arc<str> = service_root.into();
         let base = match base.strip_suffix('/') {
             Some(trimmed) => Arc::from(trimmed.trim_end_matches('/')),
             None => base,
@@ -311,10 +312,18 @@ impl RequestPath {
         &self.path
     }
 
-    /// The service root.
+    /// The service root: the URL of the API version, such as
+    /// `https://graph.microsoft.com/v1.0`.
+    #[must_use]
+    pub fn service_root(&self) -> &str {
+        &self.base
+    }
+
+    /// The service root, under its former name.
+    #[deprecated(note = "renamed to `service_root`")]
     #[must_use]
     pub fn base_url(&self) -> &str {
-        &self.base
+        self.service_root()
     }
 
     fn with(&self, append: impl FnOnce(&mut String)) -> Self {
@@ -774,6 +783,167 @@ pub fn parse_json_or_empty<T: DeserializeOwned, B: AsRef<[u8]>>(
     decode(response.status(), body_bytes(response)).map(Some)
 }
 
+/// A generated model type (an entity or complex type, or a polymorphic union of them): what the
+/// parsers of single-value responses need to know about it.
+///
+/// Graph returns a single entity as a bare object, but some documentation shows it wrapped as
+/// `{"value": {…}}`. A type without a property of its own named `value` reads such a wrapper
+/// as the object inside it, as [`parse_single`] describes; a type with one reads every body
+/// as itself, since `value` is then one of its properties. The generator implements this trait
+/// for every model type and knows which have such a property.
+pub trait Model: DeserializeOwned {
+    /// Whether the type has a property named `value` (for a union: whether any of its types
+    /// has one). `false` unless the generated implementation says otherwise.
+    const HAS_VALUE_PROPERTY: bool = false;
+}
+
+/// Any JSON: read as it is, since any object may have a `value` member.
+impl Model for serde_json::Value {
+    const HAS_VALUE_PROPERTY: bool = true;
+}
+
+/// Whether an object member's name is an instance annotation (`@odata.context`,
+/// `@odata.type`, `displayName@odata.type`, `@microsoft.graph.tips`) rather than a property:
+/// it contains `@`.
+#[must_use]
+pub fn is_annotation(name: &str) -> bool {
+    name.contains('@')
+}
+
+/// The shape of a body that should hold one value.
+enum Single<'a> {
+    /// Anything but a `{"value": …}` wrapper: read as the value itself.
+    Bare,
+    /// `{"value": {…}}`: the object inside.
+    Wrapped(&'a serde_json::value::RawValue),
+    /// `{"value": […]}`: a collection response.
+    Collection,
+}
+
+/// Tells a `{"value": {…}}` or `{"value": […]}` wrapper apart from a bare value: an object whose
+/// `value` member is an object or an array and whose other members are all annotations (see
+/// [`is_annotation`]). The `check_payload` example splits bodies by the same rule.
+fn single_shape(bytes: &[u8]) -> Single<'_> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Single::Bare;
+    }
+    // A body that is not valid JSON, or not an object of unique members, is left to the
+    // decoder, which reports it with its path.
+    let Ok(Members(members)) = serde_json::from_slice::<Members<'_>>(bytes) else {
+        return Single::Bare;
+    };
+    let mut names: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| w[0] == w[1])
+        || !names.iter().all(|k| *k == "value" || is_annotation(k))
+    {
+        return Single::Bare;
+    }
+    let Some(value) = members.iter().find(|(k, _)| k == "value").map(|(_, v)| *v) else {
+        return Single::Bare;
+    };
+    match value.get().as_bytes().first() {
+        Some(b'{') => Single::Wrapped(value),
+        Some(b'[') => Single::Collection,
+        _ => Single::Bare,
+    }
+}
+
+/// The members of a JSON object, in order, each as its raw text.
+struct Members<'a>(Vec<(std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Decodes a body that should hold one `T`, unwrapping `{"value": {…}}` for a type without a
+/// property named `value` (see [`Model`]).
+fn decode_single<T: Model>(status: StatusCode, bytes: &[u8]) -> Result<T, ResponseError> {
+    if T::HAS_VALUE_PROPERTY {
+        return decode(status, bytes);
+    }
+    match single_shape(bytes) {
+        Single::Bare => decode(status, bytes),
+        Single::Wrapped(inner) => {
+            decode_slice(inner.get().as_bytes()).map_err(|(path, message)| ResponseError::Decode {
+                status,
+                path: if path == "." {
+                    "value".to_owned()
+                } else if path.starts_with('[') {
+                    format!("value{path}")
+                } else {
+                    format!("value.{path}")
+                },
+                message,
+            })
+        }
+        Single::Collection => Err(ResponseError::Decode {
+            status,
+            path: "value".to_owned(),
+            message: "a collection (`{\"value\": [...]}`) where a single value was expected"
+                .to_owned(),
+        }),
+    }
+}
+
+/// Parses a 2xx response whose JSON body holds one entity or complex value.
+///
+/// The body is normally the bare object. For a type without a property named `value` (see
+/// [`Model`]), an object whose `value` member is an object and whose other members are
+/// annotations (`{"value": {…}, "@odata.context": "…"}`, as some documentation shows single
+/// entities) is read as the object inside it; one whose `value` is an array (a collection) is
+/// refused with [`ResponseError::Decode`] at path `value`. For a type with such a property
+/// the body is always read as the value itself.
+///
+/// # Errors
+/// As [`parse_json`]; a decode error inside a wrapper has a path starting with `value`.
+pub fn parse_single<T: Model, B: AsRef<[u8]>>(response: &Response<B>) -> Result<T, ResponseError> {
+    check_status(response)?;
+    if is_empty(response) {
+        return Err(ResponseError::UnexpectedStatus {
+            status: response.status(),
+            expected: "a JSON body",
+        });
+    }
+    decode_single(response.status(), body_bytes(response))
+}
+
+/// Parses a 2xx response that may hold one entity or complex value or no content (`204` or an
+/// empty body), such as an update or an action that returns its entity. A body is read as
+/// [`parse_single`] reads it.
+///
+/// # Errors
+/// As [`parse_json_or_empty`].
+pub fn parse_single_or_empty<T: Model, B: AsRef<[u8]>>(
+    response: &Response<B>,
+) -> Result<Option<T>, ResponseError> {
+    check_status(response)?;
+    if is_empty(response) {
+        return Ok(None);
+    }
+    decode_single(response.status(), body_bytes(response)).map(Some)
+}
+
 /// Accepts any 2xx response, ignoring the body.
 ///
 /// # Errors
@@ -929,6 +1099,114 @@ mod tests {
 
     const ROOT: &str = "https://graph.microsoft.com/v1.0";
 
+    /// A model without a property named `value`.
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    struct Thing {
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(default)]
+        n: Option<i32>,
+    }
+
+    impl Model for Thing {}
+
+    /// A model with a property named `value`.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Valued {
+        #[serde(default)]
+        value: Option<serde_json::Value>,
+        #[serde(default)]
+        id: Option<String>,
+    }
+
+    impl Model for Valued {
+        const HAS_VALUE_PROPERTY: bool = true;
+    }
+
+    fn ok(body: &str) -> http::Response<&str> {
+        http::Response::builder().status(200).body(body).unwrap()
+    }
+
+    #[test]
+    fn a_single_value_wrapped_in_value_is_unwrapped() {
+        let thing = Thing {
+            id: Some("1".into()),
+            n: Some(2),
+        };
+        for body in [
+            r#"{"id": "1", "n": 2}"#,
+            r#"{"value": {"id": "1", "n": 2}}"#,
+            "\u{feff}{\"value\": {\"id\": \"1\", \"n\": 2}}",
+            r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#x/$entity", "value": {"id": "1", "n": 2}}"#,
+        ] {
+            assert_eq!(
+                parse_single::<Thing, _>(&ok(body)).unwrap(),
+                thing,
+                "{body}"
+            );
+            assert_eq!(
+                parse_single_or_empty::<Thing, _>(&ok(body)).unwrap(),
+                Some(thing.clone()),
+                "{body}"
+            );
+        }
+        let empty = http::Response::builder().status(204).body("").unwrap();
+        assert_eq!(parse_single_or_empty::<Thing, _>(&empty).unwrap(), None);
+    }
+
+    #[test]
+    fn a_value_member_beside_properties_is_a_property() {
+        // `id` is a property, so the object is the entity and `value` an unknown member.
+        let thing: Thing =
+            parse_single(&ok(r#"{"value": {"id": "inner"}, "id": "outer"}"#)).unwrap();
+        assert_eq!(thing.id.as_deref(), Some("outer"));
+        // A `value` that is not an object or array is not a wrapper either.
+        let thing: Thing = parse_single(&ok(r#"{"value": "x"}"#)).unwrap();
+        assert_eq!(thing, Thing { id: None, n: None });
+    }
+
+    #[test]
+    fn a_collection_where_one_value_was_expected_is_refused() {
+        match parse_single::<Thing, _>(&ok(r#"{"value": [{"id": "1"}]}"#)) {
+            Err(ResponseError::Decode { path, message, .. }) => {
+                assert_eq!(path, "value");
+                assert!(message.contains("collection"), "{message}");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_decode_error_inside_a_wrapper_names_its_path_in_the_body() {
+        match parse_single::<Thing, _>(&ok(r#"{"value": {"n": "two"}}"#)) {
+            Err(ResponseError::Decode { path, .. }) => assert_eq!(path, "value.n"),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_type_with_a_value_property_reads_the_body_as_itself() {
+        let valued: Valued = parse_single(&ok(r#"{"value": {"id": "inner"}}"#)).unwrap();
+        assert_eq!(valued.value, Some(serde_json::json!({"id": "inner"})));
+        assert_eq!(valued.id, None);
+        let raw: serde_json::Value = parse_single(&ok(r#"{"value": [1]}"#)).unwrap();
+        assert_eq!(raw, serde_json::json!({"value": [1]}));
+    }
+
+    #[test]
+    fn duplicate_members_are_left_to_the_decoder() {
+        assert!(matches!(
+            single_shape(br#"{"value": {}, "value": {}}"#),
+            Single::Bare
+        ));
+        assert!(matches!(
+            single_shape(br#"{"value": {"id": "1"}}"#),
+            Single::Wrapped(_)
+        ));
+        assert!(matches!(single_shape(b"not json"), Single::Bare));
+        assert!(matches!(single_shape(b"[1]"), Single::Bare));
+    }
+
     fn tokens() -> RequestPath {
         RequestPath::new(ROOT)
             .segment("deviceAppManagement")
@@ -946,7 +1224,7 @@ mod tests {
             "https://graph.microsoft.com/beta/deviceAppManagement/vppTokens/$count"
         );
         assert_eq!(path.path(), "/deviceAppManagement/vppTokens/$count");
-        assert_eq!(path.base_url(), "https://graph.microsoft.com/beta");
+        assert_eq!(path.service_root(), "https://graph.microsoft.com/beta");
         assert_eq!(RequestPath::new(ROOT).url(), ROOT);
         assert_eq!(RequestPath::new(ROOT).path(), "");
     }

@@ -359,6 +359,7 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
     }
 }
 
+impl rt::Model for Entity {}
 /// An Apple Volume Purchase Program (VPP) token uploaded to Intune, through which apps and licenses bought from Apple are synchronized.
 ///
 /// CSDL: `microsoft.graph.vppToken`, entity type derived from `microsoft.graph.entity`. Every property is optional when read; unknown properties and instance annotations are kept in `additional` and written back.
@@ -417,6 +418,113 @@ pub struct VppToken {
     /// Properties the metadata does not describe and instance annotations (`@odata.*`), plus explicit
     /// `null`s of known properties, kept so that they are written back.
     pub additional: rt::json::Map,
+}
+
+impl VppToken {
+    /// An empty value, to be filled with the setters below (one per property, named as its field).
+    ///
+    /// Values of this type are created with `POST` on a collection, so it has chained setters; a setter
+    /// stores `Some(value)` in its field and returns the value, and the fields stay public for reading
+    /// and for `..Default::default()`. Only the types created through a generated path have setters.
+    pub fn new() -> Self {
+        <Self as ::core::default::Default>::default()
+    }
+
+    /// Sets the type annotation `@odata.type`.
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.odata_type = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `appleId`.
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.apple_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `automaticallyUpdateApps`.
+    pub fn automatically_update_apps(mut self, value: bool) -> Self {
+        self.automatically_update_apps = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `countryOrRegion`.
+    pub fn country_or_region(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country_or_region = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `expirationDateTime`.
+    pub fn expiration_date_time(mut self, value: rt::DateTimeOffset) -> Self {
+        self.expiration_date_time = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `lastModifiedDateTime`.
+    pub fn last_modified_date_time(mut self, value: rt::DateTimeOffset) -> Self {
+        self.last_modified_date_time = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `lastSyncDateTime`.
+    pub fn last_sync_date_time(mut self, value: rt::DateTimeOffset) -> Self {
+        self.last_sync_date_time = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `lastSyncStatus`.
+    pub fn last_sync_status(mut self, value: VppTokenSyncStatus) -> Self {
+        self.last_sync_status = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `organizationName`.
+    pub fn organization_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: VppTokenState) -> Self {
+        self.state = ::core::option::Option::Some(value);
+        self
+    }
+
+    /// Sets `token`.
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `vppTokenAccountType`.
+    pub fn vpp_token_account_type(mut self, value: VppTokenAccountType) -> Self {
+        self.vpp_token_account_type = ::core::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::core::fmt::Debug for VppToken {
@@ -680,3 +788,5 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+impl rt::Model for VppToken {}

@@ -11,7 +11,7 @@ use super::models::*;
 
 /// Navigates to `/deviceAppManagement`.
 ///
-/// Starts at the default service root; see [`GraphRequestBuilder::with_base_url`] for another.
+/// Starts at the default service root; see [`GraphRequestBuilder::with_service_root`] for another.
 pub fn device_app_management() -> DeviceAppManagementRequestBuilder {
     GraphRequestBuilder::new().device_app_management()
 }
@@ -41,30 +41,45 @@ impl DeviceAppManagementRequestBuilder {
 
 /// The service root of Microsoft Graph v1.0.
 ///
-/// Requests start here; the default root is `https://graph.microsoft.com/v1.0`, and [`GraphRequestBuilder::with_base_url`] sets another (a national cloud, a test server).
+/// Requests start here; the default root is `https://graph.microsoft.com/v1.0`, and [`GraphRequestBuilder::with_service_root`] sets another (a national cloud, a test server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GraphRequestBuilder {
     path: rt::RequestPath,
 }
 
 impl GraphRequestBuilder {
-    /// The default service root, `https://graph.microsoft.com/v1.0`.
-    pub const DEFAULT_BASE_URL: &'static str = "https://graph.microsoft.com/v1.0";
+    /// The default service root, `https://graph.microsoft.com/v1.0`: the URL of this API version, under which every request path lies.
+    pub const DEFAULT_SERVICE_ROOT: &'static str = "https://graph.microsoft.com/v1.0";
+
+    /// The default service root, under its former name.
+    #[deprecated(note = "renamed to `DEFAULT_SERVICE_ROOT`")]
+    pub const DEFAULT_BASE_URL: &'static str = Self::DEFAULT_SERVICE_ROOT;
 
     /// The API version, as written in URLs.
     pub const API_VERSION: &'static str = "v1.0";
 
-    /// The default service root.
+    /// Requests under the default service root.
     pub fn new() -> Self {
-        Self::with_base_url(Self::DEFAULT_BASE_URL)
+        Self::with_service_root(Self::DEFAULT_SERVICE_ROOT)
     }
 
-    /// Another service root, such as a national cloud's or a test server's
-    /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
+    /// Requests under another service root: the URL of this API version on a national
+    /// cloud or a test server, version included (`https://graph.microsoft.us/v1.0`);
+    /// a trailing `/` is ignored.
+    pub fn with_service_root(
+        service_root: impl ::core::convert::Into<::std::sync::Arc<str>>,
+    ) -> Self {
+        Self::from_path(rt::RequestPath::new(service_root))
+    }
+
+    /// Requests under another service root, under its former name.
+    #[deprecated(
+        note = "renamed to `with_service_root`; it takes the same URL, version included"
+    )]
     pub fn with_base_url(
         base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
     ) -> Self {
-        Self::from_path(rt::RequestPath::new(base_url))
+        Self::with_service_root(base_url)
     }
 
     /// Requests under `path`, a service root (used by clients that carry their own
@@ -181,6 +196,8 @@ impl VppTokensRequestBuilder {
     }
 
     /// Creates a `vppToken`: `POST /deviceAppManagement/vppTokens`.
+    ///
+    /// Build the body with the entity type's `new()` and its chained setters, one per property; only what is set is sent.
     pub fn create(&self, entity: &VppToken) -> rt::ops::Create<VppToken> {
         rt::ops::Create::new(self.path.clone().with_template(Self::TEMPLATE), entity)
     }
@@ -199,6 +216,8 @@ pub type SyncLicenses = rt::ops::Invoke<rt::ops::JsonOrEmpty<VppToken>>;
 /// Changes to a `microsoft.graph.vppToken`, sent as the body of an update (`PATCH`).
 ///
 /// Only what is set is sent. A nullable property is a [`Patch`](rt::Patch) and can be set to an explicit `null`; a property that is not nullable is an `Option` and cannot. The key cannot be changed and is not here.
+///
+/// It reads from JSON as it is written: an absent property stays unset, `null` clears a nullable property (and is refused, naming the property, for one that is not nullable), a value sets it, and properties the metadata does not describe (the key among them) go to `additional`.
 #[derive(Clone, Default, PartialEq)]
 pub struct VppTokenPatch {
     /// The type annotation `@odata.type` to send, when wanted.
@@ -515,6 +534,112 @@ impl rt::serde::Serialize for VppTokenPatch {
             }
         }
         map.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for VppTokenPatch {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::core::result::Result<Self, __D::Error> {
+        struct __Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = VppTokenPatch;
+
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str("an update of a microsoft.graph.vppToken object")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut map: __A,
+            ) -> ::core::result::Result<VppTokenPatch, __A::Error> {
+                let mut value = <VppTokenPatch as ::core::default::Default>::default();
+                while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_patch(&mut map, key, &mut value.apple_id)?
+                        }
+                        "automaticallyUpdateApps" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.automatically_update_apps,
+                            )?
+                        }
+                        "countryOrRegion" => {
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.country_or_region,
+                            )?
+                        }
+                        "expirationDateTime" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.expiration_date_time,
+                            )?
+                        }
+                        "lastModifiedDateTime" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_modified_date_time,
+                            )?
+                        }
+                        "lastSyncDateTime" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_date_time,
+                            )?
+                        }
+                        "lastSyncStatus" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_status,
+                            )?
+                        }
+                        "organizationName" => {
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                            )?
+                        }
+                        "state" => {
+                            rt::json::next_not_null(&mut map, key, &mut value.state)?
+                        }
+                        "token" => rt::json::next_patch(&mut map, key, &mut value.token)?,
+                        "vppTokenAccountType" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_account_type,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 

@@ -244,7 +244,9 @@ fn space_items(text: &str) -> String {
         if let Some(prev) = previous {
             let prev_trimmed = prev.trim_start();
             let same_indent = prev.len() - prev_trimmed.len() == indent;
-            let prev_ends_item = prev_trimmed == "}" || prev_trimmed == "};" || prev_trimmed.ends_with(';');
+            // A comment line that ends in `;` ends no item.
+            let prev_ends_item = !prev_trimmed.starts_with("//")
+                && (prev_trimmed == "}" || prev_trimmed == "};" || prev_trimmed.ends_with(';'));
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
             let both_uses = prev_trimmed.starts_with("use ") && trimmed.starts_with("use ");
             let prev_is_inner_doc = prev_trimmed.starts_with("//!") || prev_trimmed.starts_with("#![");
@@ -277,7 +279,7 @@ fn module_doc(module: &ir::Module, path: &[String]) -> TokenStream {
             format!(
                 " Requests start at [`GraphRequestBuilder`] or [`{}`] (default root `{}`).",
                 first_root(module),
-                module.base_url
+                module.service_root
             ),
         ]
     } else {
@@ -401,7 +403,7 @@ mod tests {
         let module = ir::Module {
             name: "m".into(),
             api_version: "v".into(),
-            base_url: "https://example.test/v".into(),
+            service_root: "https://example.test/v".into(),
             runtime: "crate::runtime".into(),
             source: "metadata/x.xml".into(),
             ..Default::default()

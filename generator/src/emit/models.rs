@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
-use crate::ir::{self, ItemRef};
+use crate::ir::{self, ItemRef, RustType};
 
 /// The structs of a version by reference, for the unions' decoders.
 pub(super) fn struct_index(module: &ir::Module) -> BTreeMap<ItemRef, &ir::Struct> {
@@ -253,6 +253,8 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
         Ok(value)
     });
     let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
+    let model = model_impl(&name, has_value_property(&s.fields));
+    let setters = s.setters.as_ref().map(|setters| model_setters(s, setters, cx));
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -265,10 +267,82 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
             pub additional: rt::json::Map,
         }
 
+        #setters
+
         #impls
 
         #deserialize
+
+        #model
     }
+}
+
+/// `new` and a chained setter per property, for a type that is created through a selected
+/// path: `VppToken::new().apple_id("…").token(…)` builds the body of a create.
+fn model_setters(s: &ir::Struct, setters: &[String], cx: Cx) -> TokenStream {
+    let name_ident = ident(&s.name);
+    let methods = s.fields.iter().zip(setters).map(|(f, setter)| {
+        let field = ident(&f.name);
+        let setter = ident(setter);
+        let set_doc = doc_line(&format!(" Sets `{}`.", f.wire));
+        let (arg, value) = match f.ty {
+            RustType::String => (quote!(impl ::core::convert::Into<::std::string::String>), quote!(value.into())),
+            _ => (rust_type(&f.ty, cx), quote!(value)),
+        };
+        quote! {
+            #set_doc
+            pub fn #setter(mut self, value: #arg) -> Self {
+                self.#field = ::core::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = doc(&vec![
+        " An empty value, to be filled with the setters below (one per property, named as its field)."
+            .to_owned(),
+        String::new(),
+        " Values of this type are created with `POST` on a collection, so it has chained setters; a setter"
+            .to_owned(),
+        " stores `Some(value)` in its field and returns the value, and the fields stay public for reading"
+            .to_owned(),
+        " and for `..Default::default()`. Only the types created through a generated path have setters."
+            .to_owned(),
+    ]);
+    quote! {
+        impl #name_ident {
+            #new_doc
+            pub fn new() -> Self {
+                <Self as ::core::default::Default>::default()
+            }
+
+            /// Sets the type annotation `@odata.type`.
+            pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+                self.odata_type = ::core::option::Option::Some(value.into());
+                self
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// `impl rt::Model`: whether a single-value response may be unwrapped from `{"value": {…}}`
+/// (only when the type has no property named `value`; see the runtime's `parse_single`).
+fn model_impl(name: &proc_macro2::Ident, has_value_property: bool) -> TokenStream {
+    if has_value_property {
+        quote! {
+            impl rt::Model for #name {
+                const HAS_VALUE_PROPERTY: bool = true;
+            }
+        }
+    } else {
+        quote! { impl rt::Model for #name {} }
+    }
+}
+
+/// Whether a struct has a property whose wire name is `value`.
+fn has_value_property(fields: &[ir::Field]) -> bool {
+    fields.iter().any(|f| f.wire == "value")
 }
 
 /// The variant's payload type: the struct, boxed if the union closes a cycle through it.
@@ -304,6 +378,8 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
     let derived_wrapped = u.variants[1..].iter().map(|v| wrap(v, quote!(value)));
     let derived_types: Vec<_> = u.variants[1..].iter().map(|v| format!("#{}", v.qualified)).collect();
     let deserialize = union_deserialize(u, structs, cx);
+    let any_value_property = u.variants.iter().any(|v| structs.get(&v.ty).is_none_or(|s| has_value_property(&s.fields)));
+    let model = model_impl(&name, any_value_property);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
@@ -357,6 +433,8 @@ fn union(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx: Cx) -> Tok
         }
 
         #deserialize
+
+        #model
     }
 }
 
@@ -448,7 +526,7 @@ fn union_deserialize(u: &ir::Union, structs: &BTreeMap<ItemRef, &ir::Struct>, cx
 
 /// The `Deserialize` of a JSON object, read by a map visitor whose `visit_map` is `body`
 /// (which reads `map` and returns the value).
-fn map_deserialize(name: &proc_macro2::Ident, expecting: &str, body: TokenStream) -> TokenStream {
+pub(super) fn map_deserialize(name: &proc_macro2::Ident, expecting: &str, body: TokenStream) -> TokenStream {
     quote! {
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<__D: rt::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {

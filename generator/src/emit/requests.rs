@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{debug_and_serialize, secret_names_path};
+use super::models::{debug_and_serialize, map_deserialize, secret_names_path};
 use super::{Cx, Parts, Render, doc, doc_line, ident, runtime_use, rust_type};
 use crate::error::Result;
 use crate::ir::{self, Literal, Method, RustType};
@@ -42,7 +42,7 @@ pub(super) fn file<'a>(module: &'a ir::Module, path: &'a [String]) -> Result<Par
                 let target = ident(target);
                 let root = ident(ROOT_BUILDER);
                 let d = doc(d);
-                let see = doc_line(&format!(" Starts at the default service root; see [`{ROOT_BUILDER}::with_base_url`] for another."));
+                let see = doc_line(&format!(" Starts at the default service root; see [`{ROOT_BUILDER}::with_service_root`] for another."));
                 Some(quote! {
                     #d
                     ///
@@ -121,6 +121,26 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         }
     });
     let impls = debug_and_serialize(&p.name, &p.fields, true, cx);
+    let reads = p.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.name);
+        if f.nullable {
+            quote! { #wire => rt::json::next_patch(&mut map, key, &mut value.#field)?, }
+        } else {
+            quote! { #wire => rt::json::next_not_null(&mut map, key, &mut value.#field)?, }
+        }
+    });
+    let deserialize = map_deserialize(&name, &format!("an update of a {} object", p.qualified), quote! {
+        let mut value = <#name as ::core::default::Default>::default();
+        while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
+            match key.as_str() {
+                "@odata.type" => rt::json::next_property(&mut map, key, &mut value.odata_type, &mut value.additional)?,
+                #(#reads)*
+                _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+            }
+        }
+        Ok(value)
+    });
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -149,6 +169,8 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
         }
 
         #impls
+
+        #deserialize
     }
 }
 
@@ -280,26 +302,37 @@ fn builder(module: &ir::Module, b: &ir::Builder, cx: Cx) -> TokenStream {
     let methods = b.methods.iter().map(|m| method(m, cx));
     let root = if b.name == ROOT_BUILDER {
         let secrets = secret_names_path(cx);
-        let base = &module.base_url;
+        let base = &module.service_root;
         let version = &module.api_version;
-        let base_doc = doc_line(&format!(" The default service root, `{base}`."));
+        let base_doc = doc_line(&format!(" The default service root, `{base}`: the URL of this API version, under which every request path lies."));
         quote! {
             impl #name {
                 #base_doc
-                pub const DEFAULT_BASE_URL: &'static str = #base;
+                pub const DEFAULT_SERVICE_ROOT: &'static str = #base;
+
+                /// The default service root, under its former name.
+                #[deprecated(note = "renamed to `DEFAULT_SERVICE_ROOT`")]
+                pub const DEFAULT_BASE_URL: &'static str = Self::DEFAULT_SERVICE_ROOT;
 
                 /// The API version, as written in URLs.
                 pub const API_VERSION: &'static str = #version;
 
-                /// The default service root.
+                /// Requests under the default service root.
                 pub fn new() -> Self {
-                    Self::with_base_url(Self::DEFAULT_BASE_URL)
+                    Self::with_service_root(Self::DEFAULT_SERVICE_ROOT)
                 }
 
-                /// Another service root, such as a national cloud's or a test server's
-                /// (`https://graph.microsoft.us/v1.0`); a trailing `/` is ignored.
+                /// Requests under another service root: the URL of this API version on a national
+                /// cloud or a test server, version included (`https://graph.microsoft.us/v1.0`);
+                /// a trailing `/` is ignored.
+                pub fn with_service_root(service_root: impl ::core::convert::Into<::std::sync::Arc<str>>) -> Self {
+                    Self::from_path(rt::RequestPath::new(service_root))
+                }
+
+                /// Requests under another service root, under its former name.
+                #[deprecated(note = "renamed to `with_service_root`; it takes the same URL, version included")]
                 pub fn with_base_url(base_url: impl ::core::convert::Into<::std::sync::Arc<str>>) -> Self {
-                    Self::from_path(rt::RequestPath::new(base_url))
+                    Self::with_service_root(base_url)
                 }
 
                 /// Requests under `path`, a service root (used by clients that carry their own

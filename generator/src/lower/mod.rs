@@ -56,7 +56,7 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
     let mut module = ir::Module {
         name: version.module.clone(),
         api_version: version.name.clone(),
-        base_url: version.base_url.clone(),
+        service_root: version.service_root.clone(),
         runtime: runtime.to_owned(),
         source: model.file.clone(),
         namespaces: modules.namespaces(),
@@ -64,6 +64,7 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
     };
     models::lower(&cx, &types, &mut module)?;
     requests::lower(&cx, &types, &mut names, &mut module)?;
+    models::setters(&cx, &mut module)?;
     recursion::box_cycles(&mut module);
     renames.check_all_used(model)?;
     check_secrets(model, &cx.secrets)?;
@@ -198,7 +199,7 @@ mod tests {
             name: "v".into(),
             module: "v".into(),
             input: "in.xml".into(),
-            base_url: "https://example.test/v".into(),
+            service_root: "https://example.test/v".into(),
             roots: roots.iter().map(|r| (*r).to_owned()).collect(),
             paths: vec![],
             secrets: vec![],

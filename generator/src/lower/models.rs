@@ -18,6 +18,13 @@ use crate::resolve::{Primitive, TypeId, TypeKind, TypeRef};
 /// The catch-all variant of every enum, which keeps members this crate does not know.
 pub const CATCH_ALL: &str = "UnknownValue";
 
+/// Methods the generated code calls on a model value, or that it defines on a type that is
+/// created through a selected path, besides the setters of its properties: a setter must not
+/// take their names (an inherent `clone` would shadow `Clone::clone`).
+const MODEL_METHODS_RESERVED: &[&str] = &[
+    "new", "odata_type", "clone", "clone_from", "eq", "ne", "fmt", "default", "serialize", "deserialize",
+];
+
 /// Fields every model struct (and update body) has beside the properties.
 const STRUCT_RESERVED: &[&str] = &["odata_type", "additional"];
 
@@ -103,6 +110,37 @@ pub(super) fn plan(cx: &Context, names: &mut ModuleNames) -> Result<Types> {
         types.unions.insert(id, decided[&format!("any:{}", cx.model.ty(id).qualified)].clone());
     }
     Ok(types)
+}
+
+/// Gives chained setters to the structs that are created through a selected path (the entity
+/// of a `POST` to a collection, or every type of its union): `VppToken::new().apple_id(…)`.
+/// Other types get none, which keeps the output of a whole schema small.
+pub(super) fn setters(cx: &Context, module: &mut ir::Module) -> Result<()> {
+    let mut created = std::collections::BTreeSet::new();
+    for m in module.builders.iter().flat_map(|b| &b.methods) {
+        match m {
+            ir::Method::Create { entity: RustType::Struct(r), .. } => {
+                created.insert(r.clone());
+            }
+            ir::Method::Create { entity: RustType::Union(u), .. } => {
+                let union = module.unions.iter().find(|x| x.module == u.module && x.name == u.name);
+                created.extend(union.into_iter().flat_map(|x| x.variants.iter().map(|v| v.ty.clone())));
+            }
+            _ => {}
+        }
+    }
+    for s in &mut module.structs {
+        if !created.contains(&ItemRef::new(&s.module, s.name.clone())) {
+            continue;
+        }
+        let mut scope = Scope::new(Case::Snake, MODEL_METHODS_RESERVED);
+        for f in &s.fields {
+            scope.claim(format!("set:{}", f.wire), f.name.clone(), Rank::Csdl);
+        }
+        let names = scope.resolve().map_err(|e| cx.clash(format!("type {}: {}", s.qualified, e.message)))?;
+        s.setters = Some(s.fields.iter().map(|f| names[&format!("set:{}", f.wire)].clone()).collect());
+    }
+    Ok(())
 }
 
 /// The selected complex types with selected derived types: they are read as unions.
@@ -259,6 +297,7 @@ fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
         qualified: t.qualified.clone(),
         doc,
         fields: fields(cx, types, id)?,
+        setters: None,
     })
 }
 

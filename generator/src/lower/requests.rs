@@ -33,7 +33,7 @@ use crate::select::Segment;
 
 /// Methods every builder may have, besides navigation and operations.
 const BUILDER_RESERVED: &[&str] = &[
-    "path", "list", "count", "create", "get", "update", "delete", "by_id", "new", "with_base_url", "from_path", "clone",
+    "path", "list", "count", "create", "get", "update", "delete", "by_id", "new", "with_service_root", "with_base_url", "from_path", "clone",
     "clone_from", "eq", "ne", "fmt", "default",
 ];
 
@@ -478,6 +478,12 @@ fn patch(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String,
          explicit `null`; a property that is not nullable is an `Option` and cannot. The key cannot be \
          changed and is not here.",
     );
+    push_doc(
+        &mut doc,
+        "It reads from JSON as it is written: an absent property stays unset, `null` clears a nullable \
+         property (and is refused, naming the property, for one that is not nullable), a value sets it, \
+         and properties the metadata does not describe (the key among them) go to `additional`.",
+    );
     Ok(ir::Patch {
         module: item.module,
         name: item.name,
@@ -611,7 +617,15 @@ fn builder(
                 template: format!("{template}/$count"),
             },
             Step::Create(e) => Method::Create {
-                doc: prose(&format!("Creates a `{}`: `POST {template}`.", cx.model.ty(*e).name)),
+                doc: {
+                    let mut d = prose(&format!("Creates a `{}`: `POST {template}`.", cx.model.ty(*e).name));
+                    push_doc(
+                        &mut d,
+                        "Build the body with the entity type's `new()` and its chained setters, one per \
+                         property; only what is set is sent.",
+                    );
+                    d
+                },
                 entity: types.entity(cx, *e)?,
             },
             Step::Get(e) => Method::Get {
@@ -641,8 +655,8 @@ fn builder(
             &mut d,
             &format!(
                 "Requests start here; the default root is `{}`, and \
-                 [`{ROOT_BUILDER}::with_base_url`] sets another (a national cloud, a test server).",
-                cx.version.base_url
+                 [`{ROOT_BUILDER}::with_service_root`] sets another (a national cloud, a test server).",
+                cx.version.service_root
             ),
         );
         d

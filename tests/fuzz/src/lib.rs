@@ -55,7 +55,7 @@ pub fn csdl_pipeline(data: &[u8]) {
         name: "v1.0".to_owned(),
         module: "v1_0".to_owned(),
         input: "fuzz.xml".into(),
-        base_url: "https://example.test/v1.0".to_owned(),
+        service_root: "https://example.test/v1.0".to_owned(),
         roots: scratch::all_roots(&document),
         paths: scratch::all_paths(&document),
         secrets: Vec::new(),
