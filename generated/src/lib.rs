@@ -52,6 +52,17 @@ pub use reqwest;
 #[cfg(feature = "client")]
 pub use futures_core;
 
+/// The `azure_core` crate, whose `TokenCredential` the client signs in with
+/// ([`client::ClientBuilder::credential`]) and whose `ClientOptions` carry the client's HTTP
+/// transport to the credential.
+#[cfg(feature = "azure-identity")]
+pub use azure_core;
+
+/// The `azure_identity` crate, whose credentials (client secret, managed identity, workload
+/// identity, Azure CLI) sign the client in to Microsoft Entra ID.
+#[cfg(feature = "azure-identity")]
+pub use azure_identity;
+
 #[cfg(feature = "client")]
 pub mod client;
 

@@ -57,7 +57,7 @@ impl HttpClient for Loopback {
 /// A builder for the Graph server `graph` and a `ClientSecretCredential` whose token
 /// endpoint is the wiremock server `identity`, over the builder's HTTP client.
 fn signed_in(graph: &MockServer, identity: &MockServer) -> ClientBuilder {
-    let mut builder = Client::builder().base_url(graph.uri()).scope(GRAPH_SCOPE);
+    let mut builder = Client::builder().endpoint(graph.uri()).scope(GRAPH_SCOPE);
     let mut client_options = builder.azure_client_options().expect("client options");
     let transport = client_options
         .transport
@@ -195,7 +195,7 @@ async fn the_token_is_kept_until_five_minutes_before_it_expires() {
         scopes: Mutex::new(Vec::new()),
     });
     let client = Client::builder()
-        .base_url(graph.uri())
+        .endpoint(graph.uri())
         .credential(issuer.clone())
         .clock(clock.clone())
         .build()

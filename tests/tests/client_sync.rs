@@ -39,7 +39,7 @@ fn client(server: &MockServer) -> Client {
         .build()
         .expect("an HTTP client");
     Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .bearer_token(TOKEN)
         .http_client(http)
         .timeout(None)

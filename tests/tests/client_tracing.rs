@@ -72,7 +72,7 @@ fn client(server: &MockServer) -> Client {
         .build()
         .expect("an HTTP client");
     Client::builder()
-        .base_url(server.uri())
+        .endpoint(server.uri())
         .bearer_token(ACCESS_TOKEN)
         .http_client(http)
         .timeout(None)
