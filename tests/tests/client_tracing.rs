@@ -61,7 +61,11 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::CLOSE)
         .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // A call site first reached by the other test while no subscriber was installed may have
+    // cached that no one listens: ask every call site again, now that this one is.
+    tracing::callsite::rebuild_interest_cache();
+    (captured, guard)
 }
 
 /// A client without request timeout or connection pool, so that the only timers are the

@@ -512,6 +512,19 @@ mod tests {
             .block_on(future)
     }
 
+    /// Held by the tests that reach this module's `tracing` call sites. tracing caches, per
+    /// call site, whether any subscriber wants it, computed when the site is first reached: a
+    /// site first reached on another test's thread while the recording subscriber is being
+    /// installed can keep a stale "no one listens". Running those tests one at a time (and
+    /// rebuilding the cache under the recorder) makes the logging test deterministic.
+    static CALLSITES: Mutex<()> = Mutex::new(());
+
+    fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+        CALLSITES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     #[test]
     fn the_scope_is_the_origin_of_the_graph_endpoint() {
         let scope = |root: &str| graph_scope(&reqwest::Url::parse(root).unwrap());
@@ -613,6 +626,7 @@ mod tests {
 
     #[test]
     fn concurrent_requests_share_one_refresh() {
+        let _serial = one_at_a_time();
         let (credential, source) = gated_source(Ok(datetime!(2026-01-01 13:00 UTC)));
         let tokens = block_on(async {
             let requests = join_all((0..8).map(|_| source.token()));
@@ -665,10 +679,12 @@ mod tests {
 
     #[test]
     fn acquisition_and_refresh_are_logged_with_the_expiry_only() {
+        let _serial = one_at_a_time();
         let recorder = Arc::new(Recorder::default());
         let (credential, source) = gated_source(Ok(datetime!(2026-01-01 13:00 UTC)));
         credential.gate.add_permits(100);
         tracing::subscriber::with_default(recorder.clone(), || {
+            tracing::callsite::rebuild_interest_cache();
             block_on(async {
                 assert_eq!(source.token().await.unwrap(), "token-1");
                 // Cached: no event.
@@ -706,6 +722,7 @@ mod tests {
         let (credential, source) = gated_source(Err("az: not found on PATH"));
         credential.gate.add_permits(100);
         tracing::subscriber::with_default(recorder.clone(), || {
+            tracing::callsite::rebuild_interest_cache();
             assert!(block_on(source.token()).is_err());
         });
         let events = recorder.0.lock().unwrap().clone();
@@ -719,6 +736,7 @@ mod tests {
 
     #[test]
     fn failures_are_redacted_and_not_cached() {
+        let _serial = one_at_a_time();
         let (credential, source) = gated_source(Err("az: not found on PATH"));
         credential.gate.add_permits(100);
         for n in 1..=2 {
@@ -735,6 +753,7 @@ mod tests {
 
     #[test]
     fn a_failed_refresh_keeps_the_unexpired_token() {
+        let _serial = one_at_a_time();
         let (credential, source) = gated_source(Err("unreachable"));
         credential.gate.add_permits(100);
         // A token due for refresh (at 11:57:30) that expires at 12:00:30.

@@ -56,7 +56,8 @@ impl<T> fmt::Debug for ItemStream<T> {
             .field("max_pages", &self.max_pages)
             .field("buffered", &self.items.len())
             .field("waiting", &self.in_flight.is_some())
-            .field("next_link", &self.next_link)
+            // The link's query can hold a skip token: only whether there is one is shown.
+            .field("has_next_link", &self.next_link.is_some())
             .finish_non_exhaustive()
     }
 }
