@@ -34,7 +34,8 @@ fn secs(s: u64) -> Duration {
 
 /// A client for `server` whose only timers are the retry waits (see the module docs).
 fn client(server: &MockServer) -> Client {
-    let http = reqwest::Client::builder()
+    let http = graph_vpptoken::client::http_client_builder()
+        .expect("the crate's TLS configuration")
         .pool_max_idle_per_host(0)
         .build()
         .expect("an HTTP client");

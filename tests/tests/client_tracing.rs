@@ -71,7 +71,8 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
 /// A client without request timeout or connection pool, so that the only timers are the
 /// retry waits (see `client_sync.rs`).
 fn client(server: &MockServer) -> Client {
-    let http = reqwest::Client::builder()
+    let http = graph_vpptoken::client::http_client_builder()
+        .expect("the crate's TLS configuration")
         .pool_max_idle_per_host(0)
         .build()
         .expect("an HTTP client");

@@ -236,6 +236,11 @@ impl ClientBuilder {
     /// A `reqwest` client to send the requests with (to share its connection pool, or for
     /// proxies and certificates); by default one is built. The `Authorization` header is
     /// added to each request, not to the client.
+    ///
+    /// Start from [`http_client_builder`](super::http_client_builder): it carries this crate's
+    /// TLS configuration. A bare `reqwest::Client::builder()` has no TLS crypto provider
+    /// unless the program enables one (reqwest panics when it builds such a client), because
+    /// this crate gives its provider to its own clients only (see the `client` module docs).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

@@ -44,6 +44,11 @@
 //! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
 //! credential of the `azure_identity` crate, cached and refreshed before it expires.
 //!
+//! TLS is rustls with the ring crypto provider and the platform's certificate verifier,
+//! given to the clients this crate builds and to [`http_client_builder`] alone (the
+//! process-wide rustls default is neither read nor installed); the cargo feature `aws-lc-rs`
+//! uses aws-lc-rs instead, for post-quantum key exchange or a FIPS module.
+//!
 //! The futures need a Tokio runtime (for the timers and `reqwest`'s I/O).
 //!
 //! ```no_run
@@ -94,6 +99,7 @@ pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, DEFA
 pub use error::{BoxError, Error};
 pub use paging::ItemStream;
 pub use retry::{Jitter, RetryPolicy};
+pub use tls::http_client_builder;
 
 pub(crate) use execute::send_bound;
 

@@ -31,6 +31,26 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::Clie
     Ok(builder)
 }
 
+/// A `reqwest` client builder with the TLS configuration of the clients this crate builds
+/// (rustls with ring and the platform's verifier; with the `aws-lc-rs` feature, reqwest's
+/// own), to configure further (proxies, pools, certificates) and give to
+/// [`ClientBuilder::http_client`](super::ClientBuilder::http_client).
+///
+/// ```
+/// use graph_vpptoken::client::{Client, http_client_builder};
+///
+/// let http = http_client_builder()?.pool_max_idle_per_host(4).build()?;
+/// let client = Client::builder().bearer_token("eyJ0eXAi…").http_client(http).build()?;
+/// # drop(client);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] when the platform's certificate verifier cannot be set up.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+    configure(reqwest::Client::builder())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
