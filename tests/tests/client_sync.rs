@@ -11,8 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use graph_vpptoken::client::sync::{SyncError, SyncWait};
-use graph_vpptoken::client::{Client, Error, Jitter};
+use graph_vpptoken::client::{Client, Error};
 use graph_vpptoken::{beta, v1_0};
+
+mod common;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -34,19 +36,7 @@ fn secs(s: u64) -> Duration {
 
 /// A client for `server` whose only timers are the retry waits (see the module docs).
 fn client(server: &MockServer) -> Client {
-    let http = graph_vpptoken::client::http_client_builder()
-        .expect("the crate's TLS configuration")
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("an HTTP client");
-    Client::builder()
-        .endpoint(server.uri())
-        .bearer_token(TOKEN)
-        .http_client(http)
-        .timeout(None)
-        .jitter(Jitter::None)
-        .build()
-        .expect("a client")
+    common::paused_time_client(&server.uri(), TOKEN)
 }
 
 fn item(client: &Client) -> v1_0::VppTokenItemRequestBuilder {

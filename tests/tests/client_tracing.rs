@@ -11,12 +11,14 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use futures_util::TryStreamExt;
-use graph_vpptoken::client::{Client, Error, Jitter};
+use graph_vpptoken::client::{Client, Error};
 use graph_vpptoken::v1_0::{self, VppTokenPatch};
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
 
 const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
 const ITEM: &str = "/v1.0/deviceAppManagement/vppTokens/9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
@@ -71,19 +73,7 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
 /// A client without request timeout or connection pool, so that the only timers are the
 /// retry waits (see `client_sync.rs`).
 fn client(server: &MockServer) -> Client {
-    let http = graph_vpptoken::client::http_client_builder()
-        .expect("the crate's TLS configuration")
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("an HTTP client");
-    Client::builder()
-        .endpoint(server.uri())
-        .bearer_token(ACCESS_TOKEN)
-        .http_client(http)
-        .timeout(None)
-        .jitter(Jitter::None)
-        .build()
-        .expect("a client")
+    common::paused_time_client(&server.uri(), ACCESS_TOKEN)
 }
 
 /// The lines of `text` that contain `needle`.

@@ -661,3 +661,22 @@ pub fn assert_expiration_converts(value: Option<&DateTimeOffset>) {
         (2016, 12, 31)
     );
 }
+
+/// A client for the loopback server at `endpoint` whose only timers are the retry waits: no
+/// request timeout, no jitter, and no connection pool (whose idle timers would let tokio's
+/// paused clock jump while a request is on the wire). For tests on paused time.
+pub fn paused_time_client(endpoint: &str, token: &str) -> graph_vpptoken::client::Client {
+    let http = graph_vpptoken::client::http_client_builder()
+        .expect("the crate's TLS configuration")
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client");
+    graph_vpptoken::client::Client::builder()
+        .endpoint(endpoint)
+        .bearer_token(token)
+        .http_client(http)
+        .timeout(None)
+        .jitter(graph_vpptoken::client::Jitter::None)
+        .build()
+        .expect("a client")
+}
