@@ -13,8 +13,11 @@ fn main() {
     let modules = codegen::generate_single_files(&config, &dir).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
     for (name, code) in modules {
-        out.push_str(&format!("pub mod {name} {{\n#![allow(dead_code)]\n{code}}}\n\n"));
+        out.push_str(&format!(
+            "pub mod {name} {{\n#![allow(dead_code)]\n{code}}}\n\n"
+        ));
     }
-    let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures.rs");
+    let target =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixtures.rs");
     std::fs::write(&target, out).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
 }

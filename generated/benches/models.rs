@@ -24,7 +24,6 @@ use shared::{PlainCollection, TOKENS, page};
 
 mod shared;
 
-
 /// `value` with every `@odata.type` member removed, at any depth.
 fn without_odata_type(mut value: Value) -> Value {
     fn strip(value: &mut Value) {

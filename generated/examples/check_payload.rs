@@ -841,7 +841,9 @@ mod lossy_verdicts {
         let outcome = check(r#"{"x":123456789012345678901234567890}"#);
         assert_eq!(
             outcome.lines,
-            ["lossy round trip: x: sent 123456789012345678901234567890, written back as 1.2345678901234568e+29"]
+            [
+                "lossy round trip: x: sent 123456789012345678901234567890, written back as 1.2345678901234568e+29"
+            ]
         );
         assert_eq!(outcome.summary(), "failed: 1 item, 1 lossy round trip");
         assert_eq!(outcome.exit_status(), EXIT_FAILED);

@@ -26,14 +26,16 @@ fn generate_error(name: &str, csdl: &str) -> String {
 
 /// [`generate_error`] for an input file of any bytes.
 fn generate_bytes_error(name: &str, csdl: &[u8]) -> String {
-    let dir: PathBuf = std::env::temp_dir().join(format!("vpptoken-bad-input-{name}-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("vpptoken-bad-input-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("codegen.toml"), CONFIG).unwrap();
     std::fs::write(dir.join("input.xml"), csdl).unwrap();
     let config = Config::load(&dir.join("codegen.toml")).unwrap();
-    let result = codegen::generate(&config, &dir)
-        .and_then(|files| graph_vpptoken_codegen::write::sync(&dir.join(&config.output), &files, false));
+    let result = codegen::generate(&config, &dir).and_then(|files| {
+        graph_vpptoken_codegen::write::sync(&dir.join(&config.output), &files, false)
+    });
     let error = match result {
         Ok(_) => panic!("{name}: bad input was accepted"),
         Err(e) => e.to_string(),
@@ -57,7 +59,9 @@ fn schema(body: &str) -> String {
 
 #[test]
 fn unclosed_tag() {
-    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\">\n</ComplexType>");
+    let csdl = schema(
+        "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\">\n</ComplexType>",
+    );
     let error = generate_error("unclosed", &csdl);
     eprintln!("{error}");
     assert!(error.contains("input.xml:"), "{error}");
@@ -70,9 +74,14 @@ fn unclosed_tag() {
 
 #[test]
 fn unknown_type_reference() {
-    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"s.missing\" />\n</ComplexType>");
+    let csdl = schema(
+        "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"s.missing\" />\n</ComplexType>",
+    );
     let error = generate_error("unknown-type", &csdl);
-    assert!(error.ends_with("input.xml:5:3: Property thing/a: unknown type `s.missing`"), "{error}");
+    assert!(
+        error.ends_with("input.xml:5:3: Property thing/a: unknown type `s.missing`"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -81,14 +90,23 @@ fn cyclic_base_type() {
         "<ComplexType Name=\"thing\" BaseType=\"s.other\" />\n<ComplexType Name=\"other\" BaseType=\"s.thing\" />",
     );
     let error = generate_error("cycle", &csdl);
-    assert!(error.contains("input.xml:4:1: type sample.ns.thing: cyclic base type"), "{error}");
+    assert!(
+        error.contains("input.xml:4:1: type sample.ns.thing: cyclic base type"),
+        "{error}"
+    );
 }
 
 #[test]
 fn unknown_root_and_missing_attribute() {
     let error = generate_error("no-root", &schema("<ComplexType Name=\"other\" />"));
-    assert!(error.contains("root `sample.ns.thing`") && error.contains("no such type"), "{error}");
-    let error = generate_error("no-name", &schema("<ComplexType Name=\"thing\">\n  <Property Type=\"Edm.String\" />\n</ComplexType>"));
+    assert!(
+        error.contains("root `sample.ns.thing`") && error.contains("no such type"),
+        "{error}"
+    );
+    let error = generate_error(
+        "no-name",
+        &schema("<ComplexType Name=\"thing\">\n  <Property Type=\"Edm.String\" />\n</ComplexType>"),
+    );
     assert!(error.contains("input.xml:5:3"), "{error}");
     assert!(error.contains("Property"), "{error}");
 }
@@ -97,7 +115,9 @@ fn unknown_root_and_missing_attribute() {
 fn name_that_is_not_a_csdl_identifier() {
     // `²` is a digit to `char::is_alphanumeric` but of category No, which CSDL does not
     // allow in a name (and Rust not in an identifier).
-    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"x\u{b2}\" Type=\"Edm.Int32\" />\n</ComplexType>");
+    let csdl = schema(
+        "<ComplexType Name=\"thing\">\n  <Property Name=\"x\u{b2}\" Type=\"Edm.Int32\" />\n</ComplexType>",
+    );
     let error = generate_error("bad-name", &csdl);
     assert!(
         error.ends_with(
@@ -106,7 +126,9 @@ fn name_that_is_not_a_csdl_identifier() {
         ),
         "{error}"
     );
-    let csdl = schema("<ComplexType Name=\"thing\" />\n<EnumType Name=\"e\"><Member Name=\"1st\" /></EnumType>");
+    let csdl = schema(
+        "<ComplexType Name=\"thing\" />\n<EnumType Name=\"e\"><Member Name=\"1st\" /></EnumType>",
+    );
     let error = generate_error("bad-member", &csdl);
     assert!(
         error.ends_with(
@@ -127,22 +149,68 @@ fn utf16le(csdl: &str) -> Vec<u8> {
 #[test]
 fn malformed_xml_is_refused_where_it_stands() {
     for (name, body, expected) in [
-        ("unclosed", "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\">\n</ComplexType>", "input.xml:6:1: malformed XML: ill-formed document: expected `</Property>`, but `</ComplexType>` was found"),
-        ("mismatched", "<ComplexType Name=\"thing\">\n</EnumType>", "input.xml:5:1: malformed XML: ill-formed document: expected `</ComplexType>`, but `</EnumType>` was found"),
-        ("unquoted", "<ComplexType Name=thing />", "input.xml:4:19: malformed XML: attribute value must be quoted"),
-        ("no-space", "<ComplexType Name=\"thing\"Abstract=\"true\" />", "input.xml:4:26: malformed XML: white space must follow attribute `Name`"),
-        ("lt-in-value", "<ComplexType Name=\"thing\" BaseType=\"s.<x>\" />", "input.xml:4:39: malformed XML: `<` is not allowed in attribute `BaseType` (write `&lt;`)"),
-        ("duplicate", "<ComplexType Name=\"thing\" Name=\"other\" />", "input.xml:4:27: malformed XML: duplicated attribute `Name`"),
-        ("control-in-value", "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\"><Annotation Term=\"Core.Description\" String=\"bell\u{7}\" /></Property>\n</ComplexType>", "input.xml:5:88: malformed XML: character U+0007 is not allowed in XML"),
-        ("control-in-text", "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>\u{0}</String></Annotation></Annotations>", "input.xml:5:75: malformed XML: character U+0000 is not allowed in XML"),
-        ("char-ref", "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>&#xFFFF;</String></Annotation></Annotations>", "input.xml:5:75: malformed XML: invalid character reference `&#xFFFF;`"),
-        ("text-cdata-end", "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>]]></String></Annotation></Annotations>", "input.xml:5:75: malformed XML: `]]>` is not allowed in text (write `]]&gt;`)"),
+        (
+            "unclosed",
+            "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\">\n</ComplexType>",
+            "input.xml:6:1: malformed XML: ill-formed document: expected `</Property>`, but `</ComplexType>` was found",
+        ),
+        (
+            "mismatched",
+            "<ComplexType Name=\"thing\">\n</EnumType>",
+            "input.xml:5:1: malformed XML: ill-formed document: expected `</ComplexType>`, but `</EnumType>` was found",
+        ),
+        (
+            "unquoted",
+            "<ComplexType Name=thing />",
+            "input.xml:4:19: malformed XML: attribute value must be quoted",
+        ),
+        (
+            "no-space",
+            "<ComplexType Name=\"thing\"Abstract=\"true\" />",
+            "input.xml:4:26: malformed XML: white space must follow attribute `Name`",
+        ),
+        (
+            "lt-in-value",
+            "<ComplexType Name=\"thing\" BaseType=\"s.<x>\" />",
+            "input.xml:4:39: malformed XML: `<` is not allowed in attribute `BaseType` (write `&lt;`)",
+        ),
+        (
+            "duplicate",
+            "<ComplexType Name=\"thing\" Name=\"other\" />",
+            "input.xml:4:27: malformed XML: duplicated attribute `Name`",
+        ),
+        (
+            "control-in-value",
+            "<ComplexType Name=\"thing\">\n  <Property Name=\"a\" Type=\"Edm.String\"><Annotation Term=\"Core.Description\" String=\"bell\u{7}\" /></Property>\n</ComplexType>",
+            "input.xml:5:88: malformed XML: character U+0007 is not allowed in XML",
+        ),
+        (
+            "control-in-text",
+            "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>\u{0}</String></Annotation></Annotations>",
+            "input.xml:5:75: malformed XML: character U+0000 is not allowed in XML",
+        ),
+        (
+            "char-ref",
+            "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>&#xFFFF;</String></Annotation></Annotations>",
+            "input.xml:5:75: malformed XML: invalid character reference `&#xFFFF;`",
+        ),
+        (
+            "text-cdata-end",
+            "<ComplexType Name=\"thing\" />\n<Annotations Target=\"s.thing\"><Annotation Term=\"Core.Description\"><String>]]></String></Annotation></Annotations>",
+            "input.xml:5:75: malformed XML: `]]>` is not allowed in text (write `]]&gt;`)",
+        ),
     ] {
         let error = generate_error(name, &schema(body));
         assert!(error.ends_with(expected), "{name}: {error}");
     }
 
-    let error = generate_error("doctype", &format!("<!DOCTYPE edmx:Edmx>\n{}", schema("<ComplexType Name=\"thing\" />")));
+    let error = generate_error(
+        "doctype",
+        &format!(
+            "<!DOCTYPE edmx:Edmx>\n{}",
+            schema("<ComplexType Name=\"thing\" />")
+        ),
+    );
     assert!(
         error.ends_with("input.xml:1:1: malformed XML: a document type declaration (`<!DOCTYPE`) is not allowed in CSDL"),
         "{error}"
@@ -152,8 +220,13 @@ fn malformed_xml_is_refused_where_it_stands() {
 #[test]
 fn encodings_other_than_utf8_and_utf16_are_refused_where_they_stand() {
     // Latin-1 bytes: `caf\xE9` on line 5.
-    let csdl = schema("<ComplexType Name=\"thing\">\n  <Property Name=\"caf\u{e9}\" Type=\"Edm.String\" />\n</ComplexType>");
-    let latin1: Vec<u8> = csdl.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    let csdl = schema(
+        "<ComplexType Name=\"thing\">\n  <Property Name=\"caf\u{e9}\" Type=\"Edm.String\" />\n</ComplexType>",
+    );
+    let latin1: Vec<u8> = csdl
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
     let error = generate_bytes_error("latin1", &latin1);
     assert!(
         error.ends_with(
@@ -162,34 +235,52 @@ fn encodings_other_than_utf8_and_utf16_are_refused_where_they_stand() {
         "{error}"
     );
     // Declared as Latin-1, though all ASCII.
-    let csdl = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n{}", schema("<ComplexType Name=\"thing\" />"));
+    let csdl = format!(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n{}",
+        schema("<ComplexType Name=\"thing\" />")
+    );
     let error = generate_bytes_error("declared-latin1", csdl.as_bytes());
     assert!(
         error.ends_with("input.xml:1:1: malformed XML: encoding `ISO-8859-1` is not supported: only UTF-8 and UTF-16 are read"),
         "{error}"
     );
     // UTF-16 that breaks off in a surrogate pair: at the character, counted in characters.
-    let mut broken = utf16le(&schema("<ComplexType Name=\"thing\">\n  <Property Name=\"\u{1d49c}\" Type=\"Edm.String\" />\n</ComplexType>"));
+    let mut broken = utf16le(&schema(
+        "<ComplexType Name=\"thing\">\n  <Property Name=\"\u{1d49c}\" Type=\"Edm.String\" />\n</ComplexType>",
+    ));
     let high = broken.windows(2).position(|w| w == [0x35, 0xD8]).unwrap();
     broken.drain(high + 2..high + 4);
     let error = generate_bytes_error("utf16-surrogate", &broken);
     assert!(
-        error.ends_with("input.xml:5:19: malformed XML: the input is not valid UTF-16 (unpaired surrogate D835)"),
+        error.ends_with(
+            "input.xml:5:19: malformed XML: the input is not valid UTF-16 (unpaired surrogate D835)"
+        ),
         "{error}"
     );
     // UTF-16 without a byte order mark.
-    let error = generate_bytes_error("utf16-no-bom", &utf16le(&schema("<ComplexType Name=\"thing\" />"))[2..]);
-    assert!(error.contains("input.xml:1:1: malformed XML: the input looks like UTF-16 without a byte order mark"), "{error}");
+    let error = generate_bytes_error(
+        "utf16-no-bom",
+        &utf16le(&schema("<ComplexType Name=\"thing\" />"))[2..],
+    );
+    assert!(
+        error.contains(
+            "input.xml:1:1: malformed XML: the input looks like UTF-16 without a byte order mark"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
 fn utf16_with_a_byte_order_mark_generates_what_utf8_does() {
     let csdl = format!(
         "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n{}",
-        schema("<ComplexType Name=\"thing\">\n  <Property Name=\"\u{e9}t\u{e9}\" Type=\"Edm.String\" />\n</ComplexType>")
+        schema(
+            "<ComplexType Name=\"thing\">\n  <Property Name=\"\u{e9}t\u{e9}\" Type=\"Edm.String\" />\n</ComplexType>"
+        )
     );
     let generated = |name: &str, bytes: &[u8]| {
-        let dir: PathBuf = std::env::temp_dir().join(format!("vpptoken-bad-input-{name}-{}", std::process::id()));
+        let dir: PathBuf =
+            std::env::temp_dir().join(format!("vpptoken-bad-input-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("codegen.toml"), CONFIG).unwrap();
@@ -197,7 +288,10 @@ fn utf16_with_a_byte_order_mark_generates_what_utf8_does() {
         let config = Config::load(&dir.join("codegen.toml")).unwrap();
         let files = codegen::generate(&config, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
         let _ = std::fs::remove_dir_all(&dir);
-        files.into_iter().map(|f| (f.path, f.contents)).collect::<Vec<_>>()
+        files
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect::<Vec<_>>()
     };
     // The same folder for both: its name is part of the generated headers.
     let from_utf16 = generated("encodings", &utf16le(&csdl));
@@ -207,8 +301,16 @@ fn utf16_with_a_byte_order_mark_generates_what_utf8_does() {
 
 #[test]
 fn declaring_a_type_twice_or_a_built_in_type() {
-    let error = generate_error("twice", &schema("<ComplexType Name=\"thing\" />\n<EnumType Name=\"thing\" />"));
-    assert!(error.ends_with("input.xml:4:1: ComplexType sample.ns.thing: declared twice (first at line 5:1)"), "{error}");
+    let error = generate_error(
+        "twice",
+        &schema("<ComplexType Name=\"thing\" />\n<EnumType Name=\"thing\" />"),
+    );
+    assert!(
+        error.ends_with(
+            "input.xml:4:1: ComplexType sample.ns.thing: declared twice (first at line 5:1)"
+        ),
+        "{error}"
+    );
 
     let csdl = schema("<ComplexType Name=\"thing\" />").replace(
         "</edmx:DataServices>",
@@ -248,15 +350,26 @@ fn hostile_input_does_not_panic() {
 
 #[test]
 fn malformed_json_is_a_typed_error() {
-    let get = graph_vpptoken::v1_0::device_app_management().vpp_tokens().by_id("1").get();
-    for body in ["{", "[]", r#"{"state": 3}"#, r#"{"expirationDateTime": "yesterday"}"#] {
+    let get = graph_vpptoken::v1_0::device_app_management()
+        .vpp_tokens()
+        .by_id("1")
+        .get();
+    for body in [
+        "{",
+        "[]",
+        r#"{"state": 3}"#,
+        r#"{"expirationDateTime": "yesterday"}"#,
+    ] {
         let response = http::Response::builder().status(200).body(body).unwrap();
         match get.parse_response(&response) {
             Err(ResponseError::Decode { path, .. }) => assert!(!path.is_empty(), "{body}"),
             other => panic!("{body}: expected a decode error, got {other:?}"),
         }
     }
-    let response = http::Response::builder().status(200).body(r#"{"expirationDateTime": "yesterday"}"#).unwrap();
+    let response = http::Response::builder()
+        .status(200)
+        .body(r#"{"expirationDateTime": "yesterday"}"#)
+        .unwrap();
     match get.parse_response(&response) {
         Err(ResponseError::Decode { path, .. }) => assert_eq!(path, "expirationDateTime"),
         other => panic!("expected a decode error, got {other:?}"),
@@ -266,7 +379,12 @@ fn malformed_json_is_a_typed_error() {
 #[test]
 fn the_official_path_of_the_config_is_shown_relative() {
     // Errors name the input as `<config folder>/<input>`, as the preamble does.
-    let error = generate_error("shown", &schema("<ComplexType Name=\"thing\"><Property Name=\"a\" Type=\"s.nope\" /></ComplexType>"));
+    let error = generate_error(
+        "shown",
+        &schema(
+            "<ComplexType Name=\"thing\"><Property Name=\"a\" Type=\"s.nope\" /></ComplexType>",
+        ),
+    );
     let shown = error.split(':').next().unwrap();
     assert!(Path::new(shown).ends_with("input.xml"), "{error}");
 }

@@ -245,7 +245,10 @@ async fn a_sync_started_elsewhere_is_waited_for_against_its_baseline() {
     mount_gets(
         &server,
         ITEM,
-        Sequence::new(vec![ok(token("completed", OLD)), ok(token("completed", NEW))]),
+        Sequence::new(vec![
+            ok(token("completed", OLD)),
+            ok(token("completed", NEW)),
+        ]),
     )
     .await;
     mount_sync(&server, ITEM, ok(token("completed", OLD)), 0).await;
@@ -322,7 +325,9 @@ async fn a_throttled_poll_is_retried_after_its_retry_after() {
             ok(token("inProgress", OLD)),
             ResponseTemplate::new(429)
                 .insert_header("Retry-After", "7")
-                .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "Slow down."}})),
+                .set_body_json(
+                    json!({"error": {"code": "TooManyRequests", "message": "Slow down."}}),
+                ),
             ok(token("completed", NEW)),
         ]),
     )
@@ -454,7 +459,10 @@ async fn a_cancellation_signal_ends_the_wait_with_the_last_token() {
     assert_eq!(last.organization_name.as_deref(), Some("Contoso"));
     assert_eq!(started.elapsed(), secs(2 + 4));
     assert_eq!(received(&server).await, polls(2));
-    assert_eq!(err.to_string(), "waiting for the license sync was cancelled");
+    assert_eq!(
+        err.to_string(),
+        "waiting for the license sync was cancelled"
+    );
     server.verify().await;
 }
 
@@ -463,7 +471,13 @@ async fn a_builder_without_a_client_is_refused() {
     let unbound = v1_0::device_app_management().vpp_tokens().by_id(ID);
     let err = SyncWait::new().run(&unbound).await.expect_err("not bound");
     assert!(
-        matches!(&err, SyncError::Request { source: Error::NotBound, last: None }),
+        matches!(
+            &err,
+            SyncError::Request {
+                source: Error::NotBound,
+                last: None
+            }
+        ),
         "{err:?}"
     );
 }

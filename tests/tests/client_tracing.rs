@@ -111,7 +111,9 @@ async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() 
             ResponseTemplate::new(429)
                 .insert_header("Retry-After", "3")
                 .insert_header("request-id", "11111111-throttled")
-                .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "Slow down."}})),
+                .set_body_json(
+                    json!({"error": {"code": "TooManyRequests", "message": "Slow down."}}),
+                ),
         )
         .up_to_n_times(1)
         .with_priority(1)
@@ -146,7 +148,11 @@ async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() 
     let text = captured.text();
 
     let closed = requests_with(&text, "");
-    assert_eq!(closed.len(), 1, "one span for the request and its retry:\n{text}");
+    assert_eq!(
+        closed.len(),
+        1,
+        "one span for the request and its retry:\n{text}"
+    );
     for field in [
         r#"http.request.method="GET""#.to_owned(),
         r#"url.template="/deviceAppManagement/vppTokens/{vppToken-id}""#.to_owned(),
@@ -154,7 +160,10 @@ async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() 
         format!(r#"request_id="{REQUEST_ID}""#),
         format!(r#"client_request_id="{CLIENT_REQUEST_ID}""#),
     ] {
-        assert!(closed[0].contains(&field), "no {field} in the span:\n{text}");
+        assert!(
+            closed[0].contains(&field),
+            "no {field} in the span:\n{text}"
+        );
     }
 
     let retries = lines_with(&text, "retrying the request");
@@ -169,7 +178,10 @@ async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() 
         // Inside the request's span.
         "url.template=",
     ] {
-        assert!(retries[0].contains(field), "no {field} in the retry event:\n{text}");
+        assert!(
+            retries[0].contains(field),
+            "no {field} in the retry event:\n{text}"
+        );
     }
     assert_nothing_secret(&text);
     server.verify().await;
@@ -238,8 +250,14 @@ async fn secrets_never_reach_the_log() {
 
     let update = requests_with(&text, r#"http.request.method="PATCH""#);
     assert_eq!(update.len(), 1, "{text}");
-    assert!(update[0].contains("http.response.status_code=400"), "{text}");
-    assert!(update[0].contains(&format!(r#"request_id="{REQUEST_ID}""#)), "{text}");
+    assert!(
+        update[0].contains("http.response.status_code=400"),
+        "{text}"
+    );
+    assert!(
+        update[0].contains(&format!(r#"request_id="{REQUEST_ID}""#)),
+        "{text}"
+    );
 
     let pages = lines_with(&text, "read a page");
     assert_eq!(pages.len(), 2, "{text}");

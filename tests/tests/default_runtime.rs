@@ -19,7 +19,10 @@ use graph_vpptoken_codegen::{codegen, scratch, write};
 const MODULES: [&str; 3] = ["enums", "inheritance", "operations"];
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
 }
 
 fn target_dir() -> PathBuf {
@@ -39,10 +42,19 @@ fn configuration_without_runtime(fixtures: &Path) -> Config {
         .filter(|line| !line.trim_start().starts_with("runtime"))
         .map(|line| format!("{line}\n"))
         .collect();
-    assert!(without.len() < text.len(), "the fixtures' configuration names a runtime, which is left out here");
+    assert!(
+        without.len() < text.len(),
+        "the fixtures' configuration names a runtime, which is left out here"
+    );
     let mut config = Config::from_toml(&path, &without).unwrap_or_else(|e| panic!("{e}"));
-    config.versions.retain(|v| MODULES.contains(&v.module.as_str()));
-    assert_eq!(config.versions.len(), MODULES.len(), "every module is a fixture");
+    config
+        .versions
+        .retain(|v| MODULES.contains(&v.module.as_str()));
+    assert_eq!(
+        config.versions.len(),
+        MODULES.len(),
+        "every module is a fixture"
+    );
     config
 }
 
@@ -56,21 +68,40 @@ fn code_generated_with_the_default_runtime_builds_in_a_crate_of_its_own() {
     let generated = codegen::generate(&config, &fixtures).unwrap_or_else(|e| panic!("{e}"));
     for file in generated.iter().filter(|f| f.path.ends_with("models.rs")) {
         assert!(
-            file.contents.contains("use ::graph_vpptoken::runtime as rt;"),
+            file.contents
+                .contains("use ::graph_vpptoken::runtime as rt;"),
             "{} does not use the default runtime path",
             file.path
         );
     }
-    let mut files: Vec<File> =
-        generated.into_iter().map(|f| File { path: format!("src/{}", f.path), ..f }).collect();
-    files.extend(scratch::user_crate_files("default-runtime", &workspace().join("generated"), &MODULES, &config.runtime));
+    let mut files: Vec<File> = generated
+        .into_iter()
+        .map(|f| File {
+            path: format!("src/{}", f.path),
+            ..f
+        })
+        .collect();
+    files.extend(scratch::user_crate_files(
+        "default-runtime",
+        &workspace().join("generated"),
+        &MODULES,
+        &config.runtime,
+    ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let lib = files.iter().find(|f| f.path == "src/lib.rs").expect("a lib.rs");
-    assert!(!lib.contents.contains("runtime"), "the crate has no runtime of its own:\n{}", lib.contents);
+    let lib = files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .expect("a lib.rs");
+    assert!(
+        !lib.contents.contains("runtime"),
+        "the crate has no runtime of its own:\n{}",
+        lib.contents
+    );
 
     let out = target_dir().join("default-runtime");
     write::sync(&out, &files, false).unwrap_or_else(|e| panic!("{e}"));
-    scratch::copy_lock_file(&workspace().join("Cargo.lock"), &out).unwrap_or_else(|e| panic!("{e}"));
+    scratch::copy_lock_file(&workspace().join("Cargo.lock"), &out)
+        .unwrap_or_else(|e| panic!("{e}"));
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)

@@ -22,7 +22,11 @@ const WHOLE_SCHEMA: &str = "VPPTOKEN_WHOLE_SCHEMA";
 fn official_dir() -> Option<PathBuf> {
     let value = std::env::var_os(OFFICIAL).filter(|v| !v.is_empty())?;
     let path = PathBuf::from(value);
-    Some(if path.is_absolute() { path } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path) })
+    Some(if path.is_absolute() {
+        path
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    })
 }
 
 fn whole_schema() -> bool {
@@ -31,7 +35,10 @@ fn whole_schema() -> bool {
 
 fn config() -> (Config, PathBuf) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../metadata/codegen.toml");
-    (Config::load(&path).unwrap(), path.parent().unwrap().to_owned())
+    (
+        Config::load(&path).unwrap(),
+        path.parent().unwrap().to_owned(),
+    )
 }
 
 fn parse_file(path: &Path, name: &str) -> Document {
@@ -43,12 +50,31 @@ fn parse_file(path: &Path, name: &str) -> Document {
 fn first_difference(expected: &[File], actual: &[File]) -> Option<String> {
     let paths = |files: &[File]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
     if paths(expected) != paths(actual) {
-        return Some(format!("files {:?} became {:?}", paths(expected), paths(actual)));
+        return Some(format!(
+            "files {:?} became {:?}",
+            paths(expected),
+            paths(actual)
+        ));
     }
-    let differing: Vec<_> = expected.iter().zip(actual).filter(|(e, a)| e.contents != a.contents).collect();
+    let differing: Vec<_> = expected
+        .iter()
+        .zip(actual)
+        .filter(|(e, a)| e.contents != a.contents)
+        .collect();
     let (e, a) = differing.first()?;
-    let line = e.contents.lines().zip(a.contents.lines()).position(|(x, y)| x != y).unwrap_or(0);
-    let at = |text: &str| text.lines().nth(line).unwrap_or("<end of file>").trim().to_owned();
+    let line = e
+        .contents
+        .lines()
+        .zip(a.contents.lines())
+        .position(|(x, y)| x != y)
+        .unwrap_or(0);
+    let at = |text: &str| {
+        text.lines()
+            .nth(line)
+            .unwrap_or("<end of file>")
+            .trim()
+            .to_owned()
+    };
     let names: Vec<_> = differing.iter().map(|(e, _)| e.path.as_str()).collect();
     Some(format!(
         "{} differ; first {} line {}: `{}` became `{}`",
@@ -62,39 +88,105 @@ fn first_difference(expected: &[File], actual: &[File]) -> Option<String> {
 
 /// Generates `document` as written and reordered with `parts` by each seed; returns the
 /// differences, one line per seed that changed the output.
-fn differences(document: &Document, version: &VersionConfig, runtime: &str, parts: Parts, seeds: u64) -> Vec<String> {
-    let generate = |d: &Document| codegen::generate_document(d, version, runtime).unwrap_or_else(|e| panic!("{e}"));
+fn differences(
+    document: &Document,
+    version: &VersionConfig,
+    runtime: &str,
+    parts: Parts,
+    seeds: u64,
+) -> Vec<String> {
+    let generate = |d: &Document| {
+        codegen::generate_document(d, version, runtime).unwrap_or_else(|e| panic!("{e}"))
+    };
     let expected = generate(document);
     (1..=seeds)
         .filter_map(|seed| {
-            let difference = first_difference(&expected, &generate(&shuffle::shuffle(document, seed, parts)))?;
-            Some(format!("{} ({}), seed {seed}: {difference}", document.file, version.name))
+            let difference = first_difference(
+                &expected,
+                &generate(&shuffle::shuffle(document, seed, parts)),
+            )?;
+            Some(format!(
+                "{} ({}), seed {seed}: {difference}",
+                document.file, version.name
+            ))
         })
         .collect()
 }
 
 /// Every part but the order of properties, one at a time and together.
 const ORDER_FREE: [(&str, Parts); 5] = [
-    ("schemas", Parts { schemas: true, ..Parts::NONE }),
-    ("elements", Parts { elements: true, ..Parts::NONE }),
-    ("containers", Parts { containers: true, ..Parts::NONE }),
-    ("overloads", Parts { overloads: true, ..Parts::NONE }),
-    ("all but members", Parts { members: false, ..Parts::ALL }),
+    (
+        "schemas",
+        Parts {
+            schemas: true,
+            ..Parts::NONE
+        },
+    ),
+    (
+        "elements",
+        Parts {
+            elements: true,
+            ..Parts::NONE
+        },
+    ),
+    (
+        "containers",
+        Parts {
+            containers: true,
+            ..Parts::NONE
+        },
+    ),
+    (
+        "overloads",
+        Parts {
+            overloads: true,
+            ..Parts::NONE
+        },
+    ),
+    (
+        "all but members",
+        Parts {
+            members: false,
+            ..Parts::ALL
+        },
+    ),
 ];
 
 /// The order of properties and navigation properties, alone and with everything else.
-const MEMBERS: [(&str, Parts); 2] = [("members", Parts { members: true, ..Parts::NONE }), ("all", Parts::ALL)];
+const MEMBERS: [(&str, Parts); 2] = [
+    (
+        "members",
+        Parts {
+            members: true,
+            ..Parts::NONE
+        },
+    ),
+    ("all", Parts::ALL),
+];
 
-fn assert_same_output(cases: &[(Document, VersionConfig)], runtime: &str, parts: &[(&str, Parts)], seeds: u64) {
+fn assert_same_output(
+    cases: &[(Document, VersionConfig)],
+    runtime: &str,
+    parts: &[(&str, Parts)],
+    seeds: u64,
+) {
     let mut failures = Vec::new();
     for (document, version) in cases {
-        assert_ne!(&shuffle::shuffle(document, 1, Parts::ALL), document, "the shuffle moves something");
+        assert_ne!(
+            &shuffle::shuffle(document, 1, Parts::ALL),
+            document,
+            "the shuffle moves something"
+        );
         for (name, parts) in parts {
             let found = differences(document, version, runtime, *parts, seeds);
             failures.extend(found.into_iter().map(|d| format!("{name}: {d}")));
         }
     }
-    assert!(failures.is_empty(), "the output depends on declaration order:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "the output depends on declaration order:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn metadata_cases() -> Vec<(Document, VersionConfig)> {
@@ -102,7 +194,15 @@ fn metadata_cases() -> Vec<(Document, VersionConfig)> {
     config
         .versions
         .iter()
-        .map(|v| (parse_file(&dir.join(&v.input), &format!("metadata/{}", v.input.display())), v.clone()))
+        .map(|v| {
+            (
+                parse_file(
+                    &dir.join(&v.input),
+                    &format!("metadata/{}", v.input.display()),
+                ),
+                v.clone(),
+            )
+        })
         .collect()
 }
 
@@ -120,7 +220,11 @@ fn official_cases() -> Option<Vec<(Document, VersionConfig)>> {
             let document = parse_file(&dir.join(official.file), official.file);
             let mut version = scratch::whole_schema_version(&document, official);
             if !whole_schema() {
-                let configured = config.versions.iter().find(|v| v.module == official.module).unwrap();
+                let configured = config
+                    .versions
+                    .iter()
+                    .find(|v| v.module == official.module)
+                    .unwrap();
                 version = scratch::with_configured_roots(version, configured);
             }
             (document, version)
@@ -142,19 +246,27 @@ fn metadata_output_does_not_depend_on_the_order_of_properties() {
 /// Seeds and parts for the published files: the whole schema takes long to generate, so it
 /// gets fewer seeds and the parts together only.
 fn official_plan<'a>(parts: &'a [(&'a str, Parts)]) -> (&'a [(&'a str, Parts)], u64) {
-    if whole_schema() { (&parts[parts.len() - 1..], 2) } else { (parts, 4) }
+    if whole_schema() {
+        (&parts[parts.len() - 1..], 2)
+    } else {
+        (parts, 4)
+    }
 }
 
 #[test]
 fn official_output_does_not_depend_on_the_order_of_schemas_elements_containers_or_overloads() {
-    let Some(cases) = official_cases() else { return };
+    let Some(cases) = official_cases() else {
+        return;
+    };
     let (parts, seeds) = official_plan(&ORDER_FREE);
     assert_same_output(&cases, scratch::RUNTIME, parts, seeds);
 }
 
 #[test]
 fn official_output_does_not_depend_on_the_order_of_properties() {
-    let Some(cases) = official_cases() else { return };
+    let Some(cases) = official_cases() else {
+        return;
+    };
     let (parts, seeds) = official_plan(&MEMBERS);
     assert_same_output(&cases, scratch::RUNTIME, parts, seeds);
 }

@@ -37,7 +37,10 @@ fn enum_members_with_awkward_names_round_trip() {
     }
     assert_eq!(back, body);
     assert_eq!(Weekdays::from("friday").as_str(), "friday");
-    assert!(matches!(Weekdays::from("friday"), Weekdays::UnknownValue(_)));
+    assert!(matches!(
+        Weekdays::from("friday"),
+        Weekdays::UnknownValue(_)
+    ));
 }
 
 #[test]
@@ -303,7 +306,9 @@ fn polymorphic_values_decode_in_one_pass_with_exact_error_paths() {
 fn a_property_set_on_a_patch_wins_over_additional() {
     use operations::BookPatch;
     let mut patch = BookPatch::new().title("set");
-    patch.additional.insert("title".into(), json!("shadowed").into());
+    patch
+        .additional
+        .insert("title".into(), json!("shadowed").into());
     patch.additional.insert("extra".into(), json!(1).into());
     let body = serde_json::to_string(&patch).unwrap();
     assert_eq!(
@@ -375,7 +380,9 @@ fn namespace_twins_live_in_their_modules_and_refer_to_each_other() {
     let (session, back) = round_trip::<Session>(&body);
     assert_eq!(back, body);
     match session.caller {
-        Some(AnyUserIdentity::CallRecordsUserIdentity(ref c)) => assert_eq!(c.tenant_id.as_deref(), Some("t")),
+        Some(AnyUserIdentity::CallRecordsUserIdentity(ref c)) => {
+            assert_eq!(c.tenant_id.as_deref(), Some("t"))
+        }
         ref other => panic!("expected the callRecords variant, got {other:?}"),
     }
     let callee: &CallRecordsIdentity = session.callee.as_ref().expect("callee");
@@ -386,11 +393,21 @@ fn namespace_twins_live_in_their_modules_and_refer_to_each_other() {
     };
     assert_eq!(host.display_name.as_deref(), Some("Cy"));
     assert_eq!(session.kind.as_ref().map(|k| k.as_str()), Some("video"));
-    assert!(matches!(session.kind, Some(namespaces::models_2261::Kind::Video)));
+    assert!(matches!(
+        session.kind,
+        Some(namespaces::models_2261::Kind::Video)
+    ));
     // An action of another namespace, bound to an entity of the container's.
     let parameters = namespaces::call_records::HangUpParameters { who: None };
-    let request = namespaces::sessions().by_id("s1").hang_up(&parameters).to_request().unwrap();
-    assert_eq!(request.uri(), "https://example.test/namespaces/sessions/s1/hangUp");
+    let request = namespaces::sessions()
+        .by_id("s1")
+        .hang_up(&parameters)
+        .to_request()
+        .unwrap();
+    assert_eq!(
+        request.uri(),
+        "https://example.test/namespaces/sessions/s1/hangUp"
+    );
 }
 
 #[test]
@@ -403,23 +420,48 @@ fn clashing_names_keep_every_property_and_member() {
     });
     let (item, back) = round_trip::<Item>(&body);
     assert_eq!(back, body);
-    assert!(item.additional.is_empty(), "every property is typed: {:?}", item.additional);
+    assert!(
+        item.additional.is_empty(),
+        "every property is typed: {:?}",
+        item.additional
+    );
     assert_eq!(item.summary.as_deref(), Some("s"));
     assert_eq!(item.summary_9a93.as_deref(), Some("_s"));
     assert_eq!(item.query_string.as_deref(), Some("q"));
     assert_eq!(item.category, Some(Category::RemoteControlSoftware0769));
-    assert_eq!(Category::from_wire("remoteControlSoftware"), Category::RemoteControlSoftware);
+    assert_eq!(
+        Category::from_wire("remoteControlSoftware"),
+        Category::RemoteControlSoftware
+    );
     assert_eq!(Category::from_wire("unknownValue").as_str(), "unknownValue");
-    assert!(matches!(Category::from_wire("later"), Category::UnknownValue(_)));
+    assert!(matches!(
+        Category::from_wire("later"),
+        Category::UnknownValue(_)
+    ));
     // The setters of `foo` (nullable) and `fooNull` do not clash.
-    let patch = ItemPatch1de9::new().foo_null("x").foo_null_f495().new_92d8("n");
-    assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"foo": null, "fooNull": "x", "new": "n"}));
+    let patch = ItemPatch1de9::new()
+        .foo_null("x")
+        .foo_null_f495()
+        .new_92d8("n");
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"foo": null, "fooNull": "x", "new": "n"})
+    );
     let items = collisions::items();
     let find = items.find("a", 2, true).to_request().unwrap();
-    assert_eq!(find.uri().path(), "/collisions/items/find(fooBar='a',foo_bar=2,self=true)");
+    assert_eq!(
+        find.uri().path(),
+        "/collisions/items/find(fooBar='a',foo_bar=2,self=true)"
+    );
     let one = items.by_id("1");
-    assert_eq!(one.get_25c9().to_request().unwrap().uri().path(), "/collisions/items/1/get");
-    assert_eq!(one.path_3145().to_request().unwrap().uri().path(), "/collisions/items/1/path");
+    assert_eq!(
+        one.get_25c9().to_request().unwrap().uri().path(),
+        "/collisions/items/1/get"
+    );
+    assert_eq!(
+        one.path_3145().to_request().unwrap().uri().path(),
+        "/collisions/items/1/path"
+    );
     assert_eq!(one.get().to_request().unwrap().method(), "GET");
 }
 
@@ -443,24 +485,60 @@ fn overloads_are_methods_of_their_own_with_their_own_results() {
     use overloads::Period;
     let report = overloads::reports().by_id("r");
     let path = |r: http::Request<graph_vpptoken::runtime::RequestBody>| r.uri().path().to_owned();
-    assert_eq!(path(report.export().to_request().unwrap()), "/overloads/reports/r/export()");
-    assert_eq!(path(report.export_with_skip_top(5, 10).to_request().unwrap()), "/overloads/reports/r/export(skip=5,top=10)");
     assert_eq!(
-        path(report.get_usage_with_period(&Period::D7).to_request().unwrap()),
+        path(report.export().to_request().unwrap()),
+        "/overloads/reports/r/export()"
+    );
+    assert_eq!(
+        path(report.export_with_skip_top(5, 10).to_request().unwrap()),
+        "/overloads/reports/r/export(skip=5,top=10)"
+    );
+    assert_eq!(
+        path(
+            report
+                .get_usage_with_period(&Period::D7)
+                .to_request()
+                .unwrap()
+        ),
         "/overloads/reports/r/getUsage(period=sample.ns.period'd7')"
     );
-    assert_eq!(path(report.get_usage_with_date("2024-01-31").to_request().unwrap()), "/overloads/reports/r/getUsage(date=2024-01-31)");
+    assert_eq!(
+        path(
+            report
+                .get_usage_with_date("2024-01-31")
+                .to_request()
+                .unwrap()
+        ),
+        "/overloads/reports/r/getUsage(date=2024-01-31)"
+    );
     // Each overload parses its own result type.
-    let ok = |body: &str| http::Response::builder().status(200).body(body.to_owned()).unwrap();
-    let usage = report.get_usage_with_period(&Period::D30).parse_response(&ok(r#"{"value":[{"count":4}]}"#)).unwrap();
+    let ok = |body: &str| {
+        http::Response::builder()
+            .status(200)
+            .body(body.to_owned())
+            .unwrap()
+    };
+    let usage = report
+        .get_usage_with_period(&Period::D30)
+        .parse_response(&ok(r#"{"value":[{"count":4}]}"#))
+        .unwrap();
     assert_eq!(usage.value[0].count, Some(4));
-    let lines = report.export().parse_response(&ok(r#"{"value":["a"]}"#)).unwrap();
+    let lines = report
+        .export()
+        .parse_response(&ok(r#"{"value":["a"]}"#))
+        .unwrap();
     assert_eq!(lines.value, ["a"]);
     // One name bound to two collections: two request types.
     let users: overloads::UserCollectionDelta = overloads::users().delta();
     let reports: overloads::ReportCollectionDelta = overloads::reports().delta();
-    assert_eq!(path(users.to_request().unwrap()), "/overloads/users/delta()");
-    assert_eq!(path(reports.to_request().unwrap()), "/overloads/reports/delta()");
+    assert_eq!(
+        path(users.to_request().unwrap()),
+        "/overloads/users/delta()"
+    );
+    assert_eq!(
+        path(reports.to_request().unwrap()),
+        "/overloads/reports/delta()"
+    );
 }
 
 #[test]
@@ -475,9 +553,19 @@ fn recursive_types_are_boxed_where_a_cycle_closes() {
     let (job, back) = round_trip::<Job>(&body);
     assert_eq!(back, body);
     let error = job.error.expect("error");
-    assert_eq!(error.inner_error.and_then(|e| e.inner_error).and_then(|e| e.code).as_deref(), Some("c"));
+    assert_eq!(
+        error
+            .inner_error
+            .and_then(|e| e.inner_error)
+            .and_then(|e| e.code)
+            .as_deref(),
+        Some("c")
+    );
     match job.rule {
-        Some(AnyExpression::Negation(n)) => assert!(matches!(n.operand.as_deref(), Some(AnyExpression::Literal(_)))),
+        Some(AnyExpression::Negation(n)) => assert!(matches!(
+            n.operand.as_deref(),
+            Some(AnyExpression::Literal(_))
+        )),
         other => panic!("expected a negation, got {other:?}"),
     }
 }
@@ -485,15 +573,68 @@ fn recursive_types_are_boxed_where_a_cycle_closes() {
 #[test]
 fn shared_paths_render_their_own_urls() {
     use shared_paths as s;
-    assert_eq!(s::DeviceManagementManagedDevicesRequestBuilder::TEMPLATE, "/deviceManagement/managedDevices");
-    assert_eq!(s::UserItemManagedDevicesRequestBuilder::TEMPLATE, "/users/{user-id}/managedDevices");
-    assert_eq!(s::OwnersDirectoryObjectItemRequestBuilder::TEMPLATE, "/groups/{group-id}/owners/{directoryObject-id}");
+    assert_eq!(
+        s::DeviceManagementManagedDevicesRequestBuilder::TEMPLATE,
+        "/deviceManagement/managedDevices"
+    );
+    assert_eq!(
+        s::UserItemManagedDevicesRequestBuilder::TEMPLATE,
+        "/users/{user-id}/managedDevices"
+    );
+    assert_eq!(
+        s::OwnersDirectoryObjectItemRequestBuilder::TEMPLATE,
+        "/groups/{group-id}/owners/{directoryObject-id}"
+    );
     let path = |r: http::Request<graph_vpptoken::runtime::RequestBody>| r.uri().path().to_owned();
-    assert_eq!(path(s::users().by_id("u").managed_devices().by_id("d").wipe().to_request().unwrap()), "/shared_paths/users/u/managedDevices/d/wipe");
-    assert_eq!(path(s::device_management().managed_devices().list().to_request().unwrap()), "/shared_paths/deviceManagement/managedDevices");
-    assert_eq!(path(s::groups().by_id("g").owners().by_id("o").get().to_request().unwrap()), "/shared_paths/groups/g/owners/o");
-    assert_eq!(path(s::groups().by_id("g").members().count().to_request().unwrap()), "/shared_paths/groups/g/members/$count");
-    assert_eq!(path(s::retired_devices().by_id("x").wipe().to_request().unwrap()), "/shared_paths/retiredDevices/x/wipe");
+    assert_eq!(
+        path(
+            s::users()
+                .by_id("u")
+                .managed_devices()
+                .by_id("d")
+                .wipe()
+                .to_request()
+                .unwrap()
+        ),
+        "/shared_paths/users/u/managedDevices/d/wipe"
+    );
+    assert_eq!(
+        path(
+            s::device_management()
+                .managed_devices()
+                .list()
+                .to_request()
+                .unwrap()
+        ),
+        "/shared_paths/deviceManagement/managedDevices"
+    );
+    assert_eq!(
+        path(
+            s::groups()
+                .by_id("g")
+                .owners()
+                .by_id("o")
+                .get()
+                .to_request()
+                .unwrap()
+        ),
+        "/shared_paths/groups/g/owners/o"
+    );
+    assert_eq!(
+        path(
+            s::groups()
+                .by_id("g")
+                .members()
+                .count()
+                .to_request()
+                .unwrap()
+        ),
+        "/shared_paths/groups/g/members/$count"
+    );
+    assert_eq!(
+        path(s::retired_devices().by_id("x").wipe().to_request().unwrap()),
+        "/shared_paths/retiredDevices/x/wipe"
+    );
 }
 
 #[test]
@@ -503,7 +644,11 @@ fn names_outside_ascii_keep_their_wire_spelling() {
     let (cafe, back) = round_trip::<CafU00e9>(&body);
     assert_eq!(back, body);
     assert_eq!(cafe.na_u00ef_ve.as_deref(), Some("1"));
-    assert_eq!(cafe.plain_naive.as_deref(), Some("2"), "renamed by the configuration");
+    assert_eq!(
+        cafe.plain_naive.as_deref(),
+        Some("2"),
+        "renamed by the configuration"
+    );
     assert_eq!(cafe.u540d_u524d.as_deref(), Some("3"));
     assert_eq!(cafe.a_u202e_b.as_deref(), Some("4"));
     assert_eq!(cafe.gr_u00f6_u00df_e, Some(GrU00f6U00dfE::GroU00df));

@@ -35,7 +35,10 @@ fn unknown_enum_member_survives() {
     assert_eq!(state.to_string(), "somethingNew");
     assert_ne!(state, &beta::VppTokenState::Unknown);
     assert_eq!(
-        token.additional.get("futureProperty").map(|r| r.to_value().unwrap()),
+        token
+            .additional
+            .get("futureProperty")
+            .map(|r| r.to_value().unwrap()),
         Some(json!({"nested": [1, 2.5, null, "x"]}))
     );
 
@@ -138,8 +141,20 @@ fn unknown_properties_and_annotations_survive_a_response() {
     let token = operation.parse_response(&response).unwrap();
     assert_eq!(token.id.as_deref(), Some("1"));
     assert_eq!(token.display_name, None);
-    assert_eq!(token.additional.get("lastAppCount").map(|r| r.to_value().unwrap()), Some(json!(12)));
-    assert_eq!(token.additional.get("@odata.etag").map(|r| r.to_value().unwrap()), Some(json!("W/\"1\"")));
+    assert_eq!(
+        token
+            .additional
+            .get("lastAppCount")
+            .map(|r| r.to_value().unwrap()),
+        Some(json!(12))
+    );
+    assert_eq!(
+        token
+            .additional
+            .get("@odata.etag")
+            .map(|r| r.to_value().unwrap()),
+        Some(json!("W/\"1\""))
+    );
     assert_eq!(serde_json::to_value(&token).unwrap(), body);
 }
 
@@ -180,7 +195,10 @@ fn odata_type_selects_the_derived_type_with_or_without_hash_in_any_case() {
         );
         assert_eq!(result.action_state, Some(beta::ActionState::Done));
         assert_eq!(
-            result.additional.get("futureProperty").map(|r| r.to_value().unwrap()),
+            result
+                .additional
+                .get("futureProperty")
+                .map(|r| r.to_value().unwrap()),
             Some(json!("kept"))
         );
         assert_eq!(value.odata_type(), Some(*spelling));
@@ -234,13 +252,28 @@ fn unknown_derived_type_falls_back_to_the_base_type_keeping_its_properties() {
     );
     assert_eq!(result.action_name.as_deref(), Some("future"));
     assert_eq!(result.action_state, Some(beta::ActionState::Pending));
-    assert_eq!(result.additional.get("futureCount").map(|r| r.to_value().unwrap()), Some(json!(3)));
     assert_eq!(
-        result.additional.get("futureDetails").map(|r| r.to_value().unwrap()),
+        result
+            .additional
+            .get("futureCount")
+            .map(|r| r.to_value().unwrap()),
+        Some(json!(3))
+    );
+    assert_eq!(
+        result
+            .additional
+            .get("futureDetails")
+            .map(|r| r.to_value().unwrap()),
         Some(json!({"reason": ["a", "b"]}))
     );
     // A property of a known derived type is not one of the base type: it is kept as unknown.
-    assert_eq!(result.additional.get("totalLicensesCount").map(|r| r.to_value().unwrap()), Some(json!(7)));
+    assert_eq!(
+        result
+            .additional
+            .get("totalLicensesCount")
+            .map(|r| r.to_value().unwrap()),
+        Some(json!(7))
+    );
     assert_eq!(serde_json::to_value(&value).unwrap(), input);
 }
 

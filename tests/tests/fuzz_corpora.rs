@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 mod fuzz;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the repository")
+        .to_owned()
 }
 
 /// The seeds and the saved inputs of `target`.
@@ -22,8 +25,15 @@ fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
     if let Ok(entries) = std::fs::read_dir(&saved) {
         for entry in entries {
             let path = entry.expect("a readable folder").path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            inputs.push((format!("regression-{name}"), std::fs::read(&path).expect("a readable file")));
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            inputs.push((
+                format!("regression-{name}"),
+                std::fs::read(&path).expect("a readable file"),
+            ));
         }
     }
     inputs
@@ -71,9 +81,20 @@ fn xml_differential_seeds() {
 
 #[test]
 fn every_target_is_replayed() {
-    assert_eq!(fuzz::TARGETS, ["csdl_pipeline", "models_v1_0", "models_beta", "responses", "xml_differential"]);
+    assert_eq!(
+        fuzz::TARGETS,
+        [
+            "csdl_pipeline",
+            "models_v1_0",
+            "models_beta",
+            "responses",
+            "xml_differential"
+        ]
+    );
     for target in fuzz::TARGETS {
-        let source = root().join("tests/fuzz/fuzz_targets").join(format!("{target}.rs"));
+        let source = root()
+            .join("tests/fuzz/fuzz_targets")
+            .join(format!("{target}.rs"));
         assert!(source.is_file(), "{} is missing", source.display());
     }
 }

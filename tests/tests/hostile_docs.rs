@@ -12,10 +12,20 @@ use graph_vpptoken_codegen::config::VersionConfig;
 use graph_vpptoken_codegen::{codegen, emit};
 
 /// The markers the fixture's code blocks would write, relative to the scratch crate.
-const MARKERS: [&str; 6] = ["MARKER-backtick", "MARKER-tilde", "MARKER-indented", "MARKER-enum", "MARKER-list", "MARKER-set"];
+const MARKERS: [&str; 6] = [
+    "MARKER-backtick",
+    "MARKER-tilde",
+    "MARKER-indented",
+    "MARKER-enum",
+    "MARKER-list",
+    "MARKER-set",
+];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the repository")
+        .to_owned()
 }
 
 fn cargo(dir: &Path, args: &[&str], rustdocflags: &str) {
@@ -53,7 +63,8 @@ fn descriptions_never_run_and_document_cleanly() {
         fixups: Vec::new(),
         renames: Vec::new(),
     };
-    let module = codegen::lower_text("docs.xml", &text, &version, "::graph_vpptoken::runtime").expect("the fixture generates");
+    let module = codegen::lower_text("docs.xml", &text, &version, "::graph_vpptoken::runtime")
+        .expect("the fixture generates");
     let code = emit::emit_single_file(&module).expect("the fixture emits");
     // Characters that reorder text or break a doc comment are written as escapes.
     for escaped in ["\\u{202e}", "\\u{2067}", "\\u{000d}", "\\u{200b}"] {
@@ -89,12 +100,34 @@ fn descriptions_never_run_and_document_cleanly() {
     .expect("src/lib.rs");
 
     cargo(&dir, &["test", "--doc", "--quiet", "--offline"], "");
-    assert!(dir.join("MARKER-control").is_file(), "the control doctest did not run");
-    let ran: Vec<&str> = MARKERS.iter().copied().filter(|m| dir.join(m).exists()).collect();
-    assert!(ran.is_empty(), "code from the metadata ran as a doctest: {ran:?}");
+    assert!(
+        dir.join("MARKER-control").is_file(),
+        "the control doctest did not run"
+    );
+    let ran: Vec<&str> = MARKERS
+        .iter()
+        .copied()
+        .filter(|m| dir.join(m).exists())
+        .collect();
+    assert!(
+        ran.is_empty(),
+        "code from the metadata ran as a doctest: {ran:?}"
+    );
 
-    cargo(&dir, &["doc", "--no-deps", "--quiet", "--offline"], "-D warnings");
-    let html = std::fs::read_to_string(dir.join("target/doc/hostile_docs/hostile/struct.Thing.html")).expect("the page of Thing");
-    assert!(!html.contains("<script>alert"), "HTML from the metadata reached the page");
-    assert!(!html.contains("href=\"javascript:"), "a link from the metadata reached the page");
+    cargo(
+        &dir,
+        &["doc", "--no-deps", "--quiet", "--offline"],
+        "-D warnings",
+    );
+    let html =
+        std::fs::read_to_string(dir.join("target/doc/hostile_docs/hostile/struct.Thing.html"))
+            .expect("the page of Thing");
+    assert!(
+        !html.contains("<script>alert"),
+        "HTML from the metadata reached the page"
+    );
+    assert!(
+        !html.contains("href=\"javascript:"),
+        "a link from the metadata reached the page"
+    );
 }

@@ -40,13 +40,19 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
 fn official_dir() -> Option<PathBuf> {
     let value = std::env::var_os(VARIABLE).filter(|v| !v.is_empty())?;
     let path = PathBuf::from(value);
-    Some(if path.is_absolute() { path } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path) })
+    Some(if path.is_absolute() {
+        path
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+    })
 }
 
 /// Everything about a module that must not depend on which CSDL it came from, one line each.
 fn shape(module: &ir::Module) -> BTreeSet<String> {
     let mut lines = BTreeSet::new();
-    let field = |owner: &str, f: &ir::Field| format!("field {owner}.{}: {} nullable={}", f.wire, f.ty, f.nullable);
+    let field = |owner: &str, f: &ir::Field| {
+        format!("field {owner}.{}: {} nullable={}", f.wire, f.ty, f.nullable)
+    };
     for s in &module.structs {
         lines.insert(format!("struct {} ({})", s.name, s.qualified));
         lines.extend(s.fields.iter().map(|f| field(&s.name, f)));
@@ -63,7 +69,11 @@ fn shape(module: &ir::Module) -> BTreeSet<String> {
         lines.extend(p.fields.iter().map(|f| field(&p.name, f)));
     }
     for s in &module.selects {
-        lines.extend(s.variants.iter().map(|v| format!("select {}: {}", s.name, v.name)));
+        lines.extend(
+            s.variants
+                .iter()
+                .map(|v| format!("select {}: {}", s.name, v.name)),
+        );
     }
     for p in &module.parameters {
         lines.extend(p.fields.iter().map(|f| field(&p.name, f)));
@@ -102,8 +112,13 @@ fn lower(file: &Path, version: &VersionConfig) -> ir::Module {
     let mut version = version.clone();
     // Fix-ups target descriptions written for `metadata/`; descriptions are not compared.
     version.fixups.clear();
-    codegen::lower_text(&file.display().to_string(), &text, &version, "crate::runtime")
-        .unwrap_or_else(|e| panic!("{e}"))
+    codegen::lower_text(
+        &file.display().to_string(),
+        &text,
+        &version,
+        "crate::runtime",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -124,23 +139,45 @@ fn official_csdl_generates_the_same_rust_as_metadata() {
     for (module, official_file) in cases {
         let version = config.versions.iter().find(|v| v.module == module).unwrap();
         let path = official.join(official_file);
-        assert!(path.is_file(), "{VARIABLE} is set but {} is missing", path.display());
+        assert!(
+            path.is_file(),
+            "{VARIABLE} is set but {} is missing",
+            path.display()
+        );
         let theirs = shape(&lower(&path, version));
         let ours = shape(&lower(&ours_dir.join(&version.input), version));
         let mut unexplained = Vec::new();
         for line in ours.symmetric_difference(&theirs) {
-            let side = if ours.contains(line) { "only in metadata/" } else { "only in the official CSDL" };
-            match KNOWN_DIFFERENCES.iter().find(|(m, l, _)| *m == module && l == line) {
+            let side = if ours.contains(line) {
+                "only in metadata/"
+            } else {
+                "only in the official CSDL"
+            };
+            match KNOWN_DIFFERENCES
+                .iter()
+                .find(|(m, l, _)| *m == module && l == line)
+            {
                 Some(known) if side == "only in metadata/" => {
                     seen_known.insert(known.1);
                 }
                 _ => unexplained.push(format!("{side}: {line}")),
             }
         }
-        println!("{official_file}: {} shape lines compared with {}", theirs.len(), version.input.display());
-        assert!(unexplained.is_empty(), "{official_file} differs from metadata/:\n{}", unexplained.join("\n"));
+        println!(
+            "{official_file}: {} shape lines compared with {}",
+            theirs.len(),
+            version.input.display()
+        );
+        assert!(
+            unexplained.is_empty(),
+            "{official_file} differs from metadata/:\n{}",
+            unexplained.join("\n")
+        );
     }
     for (_, line, reason) in KNOWN_DIFFERENCES {
-        assert!(seen_known.contains(line), "known difference no longer seen, remove it from the list: {line} ({reason})");
+        assert!(
+            seen_known.contains(line),
+            "known difference no longer seen, remove it from the list: {line} ({reason})"
+        );
     }
 }

@@ -2,9 +2,13 @@
 //! the vppToken `token` a request sends or a response carries, on every error path of the
 //! runtime (Graph error statuses, bodies that are not JSON, decode errors) and of the client
 //! (transport, status, decode, retries exhausted), in rendered requests, and in JSON kept in
-//! `additional` under another letter case or in another variant.
+//! `additional` under another letter case or in another variant; and the access token the
+//! client sent (a fixed one, each one of a token source), echoed back by the service in an
+//! error message, `innerError`, a header or a body that is not JSON, as sent, JSON-escaped or
+//! percent-encoded, reaches neither an error nor a log line.
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 use std::time::Duration;
 
 use graph_vpptoken::client::{Client, Error};
@@ -247,7 +251,9 @@ fn a_sent_secret_in_a_property_name_of_the_response_is_kept_out_of_the_decode_pa
         format!(r#"{{"additional":{{"{SECRET}":[1,}}}}"#),
         format!(r#"{{"tokenActionResults":[{{"{SECRET}":tru}}]}}"#),
     ] {
-        let err = update().parse_response(&response(200, body.clone())).unwrap_err();
+        let err = update()
+            .parse_response(&response(200, body.clone()))
+            .unwrap_err();
         let ResponseError::Decode { path, .. } = &err else {
             panic!("expected a decode error for {body}, got {err:?}");
         };
@@ -438,4 +444,272 @@ async fn every_client_error_path_keeps_the_secret_out() {
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.source().is_some());
     assert_error_clean(&err);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The access token, echoed back by the service
+
+/// An access token with characters that JSON escapes (`"`, `\`) and that percent-encoding
+/// changes (`+`, `/`, `=`), so that each form it takes in an echo is a distinct text.
+const ODD_ACCESS: &str = r#"eyJ0+acce55/t0ken"q\z=="#;
+
+/// The forms an echo of `token` may take: as sent, inside a JSON string, percent-encoded with
+/// upper- and lower-case hex digits.
+fn forms(token: &str) -> Vec<String> {
+    let json = serde_json::to_string(token).unwrap();
+    let upper: String = token
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let lower: String = upper
+        .split('%')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                let (hex, rest) = part.split_at(2);
+                format!("%{}{rest}", hex.to_ascii_lowercase())
+            }
+        })
+        .collect();
+    vec![
+        token.to_owned(),
+        json[1..json.len() - 1].to_owned(),
+        upper,
+        lower,
+    ]
+}
+
+/// Fails if `text` shows `token` in any of its forms, or a telling part of it.
+fn assert_no_token(text: &str, token: &str) {
+    for form in forms(token) {
+        assert!(!text.contains(&form), "{form:?} leaked: {text}");
+    }
+    for part in ["acce55", "t0ken"] {
+        assert!(!text.contains(part), "{part:?} leaked: {text}");
+    }
+}
+
+/// Mounts, below the vppTokens collection, a route per way a service may echo the token it
+/// was sent: in the error's message, in `innerError`, in a body that is not JSON (each form),
+/// in the `request-id` header of a throttled and of a successful response, and in a decoding
+/// failure's property name.
+async fn echo_routes(server: &MockServer, token: &str) {
+    let [plain, escaped, upper, lower] = <[String; 4]>::try_from(forms(token)).unwrap();
+    let by_id = |id: &str| format!("{V1}/{id}");
+    let routes = [
+        (
+            by_id("message"),
+            ResponseTemplate::new(401).set_body_json(json!({
+                "error": {
+                    "code": "InvalidAuthenticationToken",
+                    "message": format!("Access token validation failure: {plain}"),
+                    "innerError": {
+                        "request-id": "7b3f6a1e-0000-4000-8000-000000000002",
+                        "detail": format!("Bearer {plain}"),
+                        "token": {"value": plain, "kind": "Bearer"},
+                        (plain.clone()): true,
+                    }
+                }
+            })),
+        ),
+        (
+            by_id("text"),
+            ResponseTemplate::new(401).set_body_string(format!(
+                "<html>bad token {plain}; json \"{escaped}\"; url ?t={upper}&u={lower}</html>"
+            )),
+        ),
+        (
+            by_id("almost-json"),
+            ResponseTemplate::new(403)
+                .set_body_string(format!(r#"{{"error": {{"message": "Bearer {escaped}"}}"#)),
+        ),
+        (
+            by_id("throttled"),
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "0")
+                .insert_header("request-id", plain.as_str())
+                .insert_header("client-request-id", upper.as_str())
+                .set_body_json(json!({"error": {"code": "TooManyRequests", "message": lower}})),
+        ),
+        (
+            by_id("ok"),
+            ResponseTemplate::new(200)
+                .insert_header("request-id", plain.as_str())
+                .set_body_json(json!({"id": "ok", "displayName": escaped})),
+        ),
+        (
+            by_id("decode"),
+            ResponseTemplate::new(200).set_body_json(json!({"id": "decode", "state": [plain]})),
+        ),
+    ];
+    for (route, template) in routes {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(template)
+            .mount(server)
+            .await;
+    }
+}
+
+/// Installs, for this thread, a subscriber that writes every span and event with all their
+/// fields at `TRACE` level into the returned buffer.
+fn capture_logs() -> (
+    Arc<std::sync::Mutex<Vec<u8>>>,
+    tracing::subscriber::DefaultGuard,
+) {
+    let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let writer = Arc::clone(&buffer);
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || LogWriter(Arc::clone(&writer)))
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    (buffer, guard)
+}
+
+struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends a GET of every echo route with `client` and checks that no error (`Display`,
+/// `Debug`, `source()` chain, kept body) and no log line shows `token`.
+async fn assert_echoes_scrubbed(client: &Client, token: &str) {
+    let (logs, _guard) = capture_logs();
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    let mut shown = String::new();
+    for id in ["message", "text", "almost-json", "throttled", "decode"] {
+        let err = tokens.by_id(id).get().send().await.unwrap_err();
+        shown.push_str(&everything_shown(&err));
+        if let Some(graph) = err.graph_error() {
+            shown.push_str(graph.body.as_str());
+            shown.push_str(&format!("{:?}", graph.inner_error));
+        }
+        assert_no_token(&shown, token);
+    }
+    // The service's own text around the token is kept.
+    assert!(
+        shown.contains("Access token validation failure: [redacted]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("<html>bad token [redacted]; json \"[redacted]\""),
+        "{shown}"
+    );
+    // A successful response that echoes it (the model keeps it: it is the service's answer,
+    // not an error), with the token in its request-id header: the logs do not show it.
+    let ok = tokens.by_id("ok").get().send().await.unwrap();
+    assert_eq!(ok.id.as_deref(), Some("ok"));
+    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("graph.request"), "{logs}");
+    assert!(logs.contains(r#"request_id="[redacted]""#), "{logs}");
+    assert_no_token(&logs, token);
+}
+
+#[tokio::test]
+async fn a_bearer_token_echoed_back_is_scrubbed_everywhere() {
+    let server = MockServer::start().await;
+    echo_routes(&server, ODD_ACCESS).await;
+    let client = Client::builder()
+        .endpoint(server.uri())
+        .bearer_token(ODD_ACCESS)
+        .max_attempts(2)
+        .base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    assert_echoes_scrubbed(&client, ODD_ACCESS).await;
+}
+
+#[tokio::test]
+async fn each_token_of_a_token_source_is_scrubbed() {
+    let server = MockServer::start().await;
+    let rotated = format!("{ODD_ACCESS}2");
+    echo_routes(&server, &rotated).await;
+    // The source hands out a first token, then the rotated one: both are kept out.
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let source = {
+        let calls = Arc::clone(&calls);
+        move || {
+            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                Ok::<_, graph_vpptoken::client::BoxError>(if n == 0 {
+                    ODD_ACCESS.to_owned()
+                } else {
+                    format!("{ODD_ACCESS}2")
+                })
+            }
+        }
+    };
+    let client = Client::builder()
+        .endpoint(server.uri())
+        .token_source(source)
+        .max_attempts(2)
+        .base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    assert_echoes_scrubbed(&client, &rotated).await;
+    // The first token, sent once, is scrubbed from an echo of it as well.
+    let err = client
+        .v1_0()
+        .device_app_management()
+        .vpp_tokens()
+        .by_id("message")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_no_token(&everything_shown(&err), ODD_ACCESS);
+    assert!(calls.load(std::sync::atomic::Ordering::SeqCst) > 1);
+}
+
+#[tokio::test]
+async fn a_token_source_error_that_quotes_a_sent_token_is_scrubbed() {
+    let server = MockServer::start().await;
+    echo_routes(&server, ODD_ACCESS).await;
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let source = {
+        let calls = Arc::clone(&calls);
+        move || {
+            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                if n == 0 {
+                    Ok(ODD_ACCESS.to_owned())
+                } else {
+                    Err(graph_vpptoken::client::BoxError::from(format!(
+                        "cannot refresh {ODD_ACCESS}"
+                    )))
+                }
+            }
+        }
+    };
+    let client = Client::builder()
+        .endpoint(server.uri())
+        .token_source(source)
+        .build()
+        .unwrap();
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    tokens.by_id("ok").get().send().await.unwrap();
+    let err = tokens.by_id("ok").get().send().await.unwrap_err();
+    assert!(matches!(err, Error::Token(_)), "{err:?}");
+    let shown = everything_shown(&err);
+    assert!(shown.contains("cannot refresh [redacted]"), "{shown}");
+    assert_no_token(&shown, ODD_ACCESS);
 }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 
 use http::HeaderValue;
 
+use super::credentials::SentCredentials;
 use super::error::{BoxError, Error};
 
 /// The future a [`TokenSource`] returns.
@@ -70,9 +71,15 @@ impl fmt::Display for InvalidToken {
 
 impl std::error::Error for InvalidToken {}
 
-/// Asks `source` for a token and makes the `Authorization` header value, marked sensitive.
-pub(crate) async fn authorization(source: &dyn TokenSource) -> Result<HeaderValue, Error> {
+/// Asks `source` for a token and makes the `Authorization` header value, marked sensitive;
+/// the token is remembered in `sent` first, so that it is scrubbed from whatever the
+/// response brings back.
+pub(crate) async fn authorization(
+    source: &dyn TokenSource,
+    sent: &SentCredentials,
+) -> Result<HeaderValue, Error> {
     let token = source.token().await.map_err(Error::Token)?;
+    sent.remember(token.trim());
     bearer(&token)
 }
 
@@ -106,7 +113,11 @@ mod tests {
 
     #[test]
     fn static_and_closure_sources() {
-        let value = block_on(authorization(&StaticToken("abc".into()))).unwrap();
+        let value = block_on(authorization(
+            &StaticToken("abc".into()),
+            &SentCredentials::default(),
+        ))
+        .unwrap();
         assert_eq!(value, "Bearer abc");
         assert!(value.is_sensitive());
         assert_eq!(
@@ -115,13 +126,17 @@ mod tests {
         );
 
         let source = || async { Ok::<_, BoxError>(" from-closure\n".to_owned()) };
-        let value = block_on(authorization(&source)).unwrap();
+        let value = block_on(authorization(&source, &SentCredentials::default())).unwrap();
         assert_eq!(value, "Bearer from-closure");
     }
 
     #[test]
     fn bad_tokens_are_errors_without_the_token() {
-        let err = block_on(authorization(&StaticToken("se\ncret".into()))).unwrap_err();
+        let err = block_on(authorization(
+            &StaticToken("se\ncret".into()),
+            &SentCredentials::default(),
+        ))
+        .unwrap_err();
         assert!(matches!(err, Error::Token(_)));
         let text = format!("{err} {err:?}");
         assert!(
@@ -129,14 +144,18 @@ mod tests {
             "{text}"
         );
 
-        let err = block_on(authorization(&StaticToken("  ".into()))).unwrap_err();
+        let err = block_on(authorization(
+            &StaticToken("  ".into()),
+            &SentCredentials::default(),
+        ))
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "cannot get an access token: the access token is empty"
         );
 
         let failing = || async { Err::<String, BoxError>("vault unreachable".into()) };
-        let err = block_on(authorization(&failing)).unwrap_err();
+        let err = block_on(authorization(&failing, &SentCredentials::default())).unwrap_err();
         assert_eq!(
             err.to_string(),
             "cannot get an access token: vault unreachable"

@@ -286,6 +286,7 @@ impl ClientBuilder {
                 base,
                 base_url,
                 token,
+                sent: super::credentials::SentCredentials::default(),
                 retry: self.retry,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
@@ -304,9 +305,7 @@ fn default_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Cli
     if let Some(timeout) = connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
-    super::tls::configure(builder)?
-        .build()
-        .map_err(transport)
+    super::tls::configure(builder)?.build().map_err(transport)
 }
 
 /// Checks and normalizes the service host root.

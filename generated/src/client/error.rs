@@ -2,6 +2,7 @@
 
 use http::StatusCode;
 
+use crate::runtime::redact::Secrets;
 use crate::runtime::{BuildError, GraphError, ResponseError};
 
 /// A boxed error from user code, such as a [`TokenSource`](super::TokenSource).
@@ -123,6 +124,95 @@ impl From<ResponseError> for Error {
                 Self::UnexpectedResponse { status, expected }
             }
         }
+    }
+}
+
+impl Error {
+    /// The error with every value of `secrets` scrubbed from what it shows: the code,
+    /// message, inner error and body of a Graph error, the path and message of a decoding
+    /// error, the URL of a transport error (dropped if it holds one), and the message of a
+    /// token source's error (replaced by its scrubbed text if it holds one), looking through
+    /// [`Error::RetriesExhausted`].
+    pub(crate) fn redact(self, secrets: &Secrets) -> Self {
+        if secrets.is_empty() {
+            return self;
+        }
+        match self {
+            Self::Status(mut error) => {
+                error.redact(secrets);
+                Self::Status(error)
+            }
+            Self::Decode {
+                status,
+                path,
+                message,
+            } => Self::Decode {
+                status,
+                path: secrets.scrub(&path).into_owned(),
+                message: secrets.scrub(&message).into_owned(),
+            },
+            Self::RetriesExhausted { attempts, last } => Self::RetriesExhausted {
+                attempts,
+                last: Box::new(last.redact(secrets)),
+            },
+            Self::Transport(error) => {
+                let shows_secret = error.url().is_some_and(|url| secrets.reveals(url.as_str()));
+                if shows_secret {
+                    Self::Transport(error.without_url())
+                } else {
+                    Self::Transport(error)
+                }
+            }
+            Self::Token(error) => Self::Token(ScrubbedError::scrub(error, secrets)),
+            other @ (Self::UnexpectedResponse { .. }
+            | Self::Build(_)
+            | Self::NotBound
+            | Self::ForeignUrl { .. }
+            | Self::Config(_)) => other,
+        }
+    }
+}
+
+/// An error whose text showed a secret: its messages, each scrubbed, in place of the error.
+#[derive(Debug)]
+struct ScrubbedError {
+    message: String,
+    source: Option<Box<ScrubbedError>>,
+}
+
+impl ScrubbedError {
+    /// `error` as it was if nothing in its chain (`Display` or `Debug`) shows a secret, else
+    /// its chain of scrubbed messages.
+    fn scrub(error: BoxError, secrets: &Secrets) -> BoxError {
+        let mut chain: Vec<&(dyn std::error::Error + 'static)> = vec![&*error];
+        while let Some(next) = chain[chain.len() - 1].source() {
+            chain.push(next);
+        }
+        let reveals = chain
+            .iter()
+            .any(|e| secrets.reveals(&e.to_string()) || secrets.reveals(&format!("{e:?}")));
+        if !reveals {
+            return error;
+        }
+        let scrubbed = chain.iter().rev().fold(None, |source, e| {
+            Some(Box::new(ScrubbedError {
+                message: secrets.scrub(&e.to_string()).into_owned(),
+                source,
+            }))
+        });
+        scrubbed.map_or(error, |e| e as BoxError)
+    }
+}
+
+impl std::fmt::Display for ScrubbedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ScrubbedError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
     }
 }
 

@@ -10,6 +10,7 @@ use tracing::{Instrument, Span};
 
 use super::Client;
 use super::auth::authorization;
+use super::credentials::SentCredentials;
 use super::error::{Error, transport};
 use super::retry::is_retryable_status;
 use crate::runtime::{BuildError, GraphError, Operation, RequestBody};
@@ -56,6 +57,13 @@ impl Client {
         self.send_with_retries(operation, &span)
             .instrument(span.clone())
             .await
+            .map_err(|error| self.redact(error))
+    }
+
+    /// `error` with the access tokens this client has sent scrubbed from it (a service may
+    /// echo the token it was sent, in a message, an inner error or a body).
+    pub(crate) fn redact(&self, error: Error) -> Error {
+        error.redact(&self.inner.sent.secrets())
     }
 
     /// The body of [`Self::execute`], inside the request's `span`.
@@ -76,10 +84,9 @@ impl Client {
             }
             // The error to retry after, and the status and ids of the response if there was one
             // (recorded in the span if the client gives up).
-            let (retry_after, last, reason, answer) = match self.inner.http.execute(request).await
-            {
+            let (retry_after, last, reason, answer) = match self.inner.http.execute(request).await {
                 Ok(response) if is_retryable_status(response.status()) => {
-                    let answer = Answer::of(&response);
+                    let answer = Answer::of(&response, &self.inner.sent);
                     let error = GraphError::from_response_redacted(
                         &read(response).await?,
                         &operation.secrets(),
@@ -91,7 +98,7 @@ impl Client {
                     (delay, error, RetryReason::Status, Some(answer))
                 }
                 Ok(response) => {
-                    Answer::of(&response).record(span);
+                    Answer::of(&response, &self.inner.sent).record(span);
                     let response = read(response).await?;
                     return operation.parse_response(&response).map_err(Error::from);
                 }
@@ -142,7 +149,7 @@ impl Client {
                 })
             })?;
         self.check_url(request.url())?;
-        let authorization = authorization(&*self.inner.token).await?;
+        let authorization = authorization(&*self.inner.token, &self.inner.sent).await?;
         request.headers_mut().insert(AUTHORIZATION, authorization);
         *request.timeout_mut() = self.inner.timeout;
         Ok(request)
@@ -204,14 +211,16 @@ struct Answer {
 }
 
 impl Answer {
-    fn of(response: &reqwest::Response) -> Self {
+    /// The answer of `response`, with the tokens in `sent` scrubbed from the ids (a service
+    /// may echo anything in a header).
+    fn of(response: &reqwest::Response, sent: &SentCredentials) -> Self {
         let header = |name: &str| {
             response
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .filter(|v| v.len() <= MAX_ID_LEN)
-                .map(str::to_owned)
+                .map(|v| sent.scrub(v).into_owned())
         };
         Self {
             status: response.status(),

@@ -39,7 +39,12 @@
 //! not a request or response body, not a next link (whose query holds a skip token).
 //!
 //! The access token is sent as `Authorization: Bearer …` only to URLs below the client's
-//! Graph endpoint, and never appears in `Debug` or error output. It is given as a string
+//! Graph endpoint, and never appears in `Debug` or error output, nor in a log field: a
+//! service that echoes it back (in an error message, `innerError`, a header or a body that
+//! is not JSON) has it replaced by `[redacted]`, whether it is written as sent, JSON-escaped
+//! or percent-encoded. The client remembers, for this, the last eight tokens it has sent,
+//! whatever gave them, and scrubs them from every error it returns (the `source()` chain and
+//! the [`GraphError`](crate::runtime::GraphError) body included). It is given as a string
 //! ([`ClientBuilder::bearer_token`]), asked of a [`TokenSource`] before every attempt, or
 //! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
 //! credential of the `azure_identity` crate, cached and refreshed before it expires.
@@ -77,6 +82,7 @@ mod auth;
 #[cfg(feature = "azure-identity")]
 pub mod azure;
 mod builder;
+mod credentials;
 mod error;
 mod execute;
 mod paging;
@@ -120,6 +126,8 @@ struct Inner {
     /// The Graph endpoint as text, without a trailing `/`.
     base_url: Arc<str>,
     token: Arc<dyn TokenSource>,
+    /// The access tokens sent so far, scrubbed from every error and log field.
+    sent: credentials::SentCredentials,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,

@@ -202,9 +202,16 @@ impl<C: Future> SyncWait<C> {
         };
         let mut progress = Progress::before(Some(&before));
         let started = match or_cancel(cancel.as_mut(), item.start_sync()).await {
-            None => return Err(SyncError::Cancelled { last: Some(Box::new(before)) }),
+            None => {
+                return Err(SyncError::Cancelled {
+                    last: Some(Box::new(before)),
+                });
+            }
             Some(Err(source)) => {
-                return Err(SyncError::Request { source, last: Some(Box::new(before)) });
+                return Err(SyncError::Request {
+                    source,
+                    last: Some(Box::new(before)),
+                });
             }
             Some(Ok(started)) => started,
         };
@@ -295,14 +302,26 @@ impl Schedule {
                 });
             }
             let wait = self.interval(polls + 1).min(left);
-            if or_cancel(cancel.as_mut(), tokio::time::sleep(wait)).await.is_none() {
-                return Err(SyncError::Cancelled { last: last.map(Box::new) });
+            if or_cancel(cancel.as_mut(), tokio::time::sleep(wait))
+                .await
+                .is_none()
+            {
+                return Err(SyncError::Cancelled {
+                    last: last.map(Box::new),
+                });
             }
             polls += 1;
             let token = match or_cancel(cancel.as_mut(), item.fetch_token()).await {
-                None => return Err(SyncError::Cancelled { last: last.map(Box::new) }),
+                None => {
+                    return Err(SyncError::Cancelled {
+                        last: last.map(Box::new),
+                    });
+                }
                 Some(Err(source)) => {
-                    return Err(SyncError::Request { source, last: last.map(Box::new) });
+                    return Err(SyncError::Request {
+                        source,
+                        last: last.map(Box::new),
+                    });
                 }
                 Some(Ok(token)) => token,
             };
@@ -319,7 +338,9 @@ impl Schedule {
 /// `Ok` for a completed sync, [`SyncError::Failed`] for a failed one.
 fn finish<T: SyncToken>(token: T) -> Result<T, SyncError<T>> {
     if token.sync_status() == Some(FAILED) {
-        Err(SyncError::Failed { token: Box::new(token) })
+        Err(SyncError::Failed {
+            token: Box::new(token),
+        })
     } else {
         Ok(token)
     }
@@ -383,8 +404,10 @@ impl Progress {
         if !matches!(status, Some(COMPLETED | FAILED)) {
             return false;
         }
-        let later = match (token.last_sync().map(DateTimeOffset::to_offset_date_time), self.since)
-        {
+        let later = match (
+            token.last_sync().map(DateTimeOffset::to_offset_date_time),
+            self.since,
+        ) {
             (Some(now), Some(since)) => now > since,
             (Some(_), None) => self.status_before.is_some(),
             (None, _) => false,
@@ -547,7 +570,9 @@ mod tests {
         assert_eq!(fixed.interval(9), DEFAULT_INITIAL_INTERVAL);
         let fixed = SyncWait::new().factor(f64::NAN);
         assert_eq!(fixed.interval(9), DEFAULT_INITIAL_INTERVAL);
-        let huge = SyncWait::new().factor(f64::INFINITY).max_interval(Duration::MAX);
+        let huge = SyncWait::new()
+            .factor(f64::INFINITY)
+            .max_interval(Duration::MAX);
         assert_eq!(huge.interval(2), Duration::MAX);
         let capped = SyncWait::new()
             .initial_interval(Duration::from_secs(60))
@@ -611,13 +636,17 @@ mod tests {
         let mut secret = token(Some(FAILED), Some(NEW));
         secret.token = Some("vpp-secret-value".into());
         let errors = [
-            SyncError::Failed { token: Box::new(secret.clone()) },
+            SyncError::Failed {
+                token: Box::new(secret.clone()),
+            },
             SyncError::TimedOut {
                 elapsed: Duration::from_secs(3),
                 polls: 2,
                 last: Some(Box::new(secret.clone())),
             },
-            SyncError::Cancelled { last: Some(Box::new(secret)) },
+            SyncError::Cancelled {
+                last: Some(Box::new(secret)),
+            },
         ];
         for err in errors {
             let text = format!("{err} {err:?} {err:#?}");

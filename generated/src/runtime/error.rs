@@ -89,9 +89,9 @@ impl ErrorBody {
             }
             return;
         }
+        // Every form of the values: as they are, JSON-escaped (text that is almost JSON) and
+        // percent-encoded.
         secrets.scrub_in_place(&mut self.0);
-        // A sent value may appear escaped in text that is almost JSON.
-        secrets.escaped().scrub_in_place(&mut self.0);
     }
 }
 
@@ -461,7 +461,11 @@ mod tests {
             r#"{"error":{"code":"A"},"error":{"code":"B"}}"#,
         ] {
             let e = GraphError::from_response(&response(400, body));
-            assert_eq!((e.code, e.message, e.inner_error), (None, None, None), "{body}");
+            assert_eq!(
+                (e.code, e.message, e.inner_error),
+                (None, None, None),
+                "{body}"
+            );
             assert_eq!(e.body.as_str(), body);
         }
         let e = GraphError::from_response(&response(

@@ -24,7 +24,11 @@ pub fn float(value: f64) -> String {
     if value.is_nan() {
         "NaN".into()
     } else if value.is_infinite() {
-        if value > 0.0 { "INF".into() } else { "-INF".into() }
+        if value > 0.0 {
+            "INF".into()
+        } else {
+            "-INF".into()
+        }
     } else {
         value.to_string()
     }
@@ -32,7 +36,11 @@ pub fn float(value: f64) -> String {
 
 /// A single-precision number, written with the digits it has (not those of its `f64` widening).
 pub fn float32(value: f32) -> String {
-    if value.is_finite() { value.to_string() } else { float(f64::from(value)) }
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float(f64::from(value))
+    }
 }
 
 /// `duration'P1DT2H'` (`Edm.Duration`, ISO 8601).
@@ -91,8 +99,13 @@ mod tests {
         assert_eq!(float32(0.1), "0.1");
         assert_eq!(duration("P1D"), "duration'P1D'");
         assert_eq!(binary("AQID"), "binary'AQID'");
-        assert_eq!(enum_member("ns.color", &Color::from_wire("red")), "ns.color'red'");
-        let set: FlagSet<Color> = [Color::from_wire("a"), Color::from_wire("b")].into_iter().collect();
+        assert_eq!(
+            enum_member("ns.color", &Color::from_wire("red")),
+            "ns.color'red'"
+        );
+        let set: FlagSet<Color> = [Color::from_wire("a"), Color::from_wire("b")]
+            .into_iter()
+            .collect();
         assert_eq!(flags("ns.color", &set), "ns.color'a,b'");
         assert_eq!(json(&["a", "b"]), r#"["a","b"]"#);
     }

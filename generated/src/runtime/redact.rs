@@ -32,14 +32,23 @@ pub const REDACTED: &str = "[redacted]";
 
 /// The secrets to keep out of an error response: the secret property names of the API
 /// version (whose values are replaced at any depth of a JSON body, names matched ignoring
-/// case) and the exact secret values the request sent (replaced wherever they appear in the
-/// text of the body, code, message and inner error).
+/// case) and exact secret values: those the request sent in its body and credentials such as
+/// the access token (replaced wherever they appear in the text of the body, code, message and
+/// inner error).
+///
+/// A value is replaced in each form it may take in a response: as it is, written inside a
+/// JSON string (escaped), and percent-encoded (with upper- or lower-case hex digits), as a
+/// service that quotes a URL or a form body would write it.
 ///
 /// Its `Debug` output shows the names and how many values there are, never the values.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secrets {
     names: &'static [&'static str],
+    /// The values as given, deduplicated.
     values: Arc<[String]>,
+    /// Every form of every value (see [`forms_of`]), longest first, so that a value that
+    /// contains another is replaced whole.
+    forms: Arc<[String]>,
 }
 
 impl Secrets {
@@ -49,6 +58,47 @@ impl Secrets {
         Self {
             names,
             values: Arc::from([]),
+            forms: Arc::from([]),
+        }
+    }
+
+    /// Adds exact secret values, such as the access token a request was sent with: each is
+    /// replaced in every form it may take (see the type's documentation). Empty values are
+    /// ignored.
+    ///
+    /// ```
+    /// use graph_vpptoken::runtime::redact::Secrets;
+    ///
+    /// let secrets = Secrets::default().with_values(["a+b/c"]);
+    /// assert_eq!(
+    ///     secrets.scrub("sent a+b/c, echoed a%2Bb%2Fc and a%2bb%2fc"),
+    ///     "sent [redacted], echoed [redacted] and [redacted]"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn with_values<I, S>(self, values: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut all: Vec<String> = self.values.to_vec();
+        all.extend(values.into_iter().map(Into::into));
+        self.with_all_values(all)
+    }
+
+    /// These secrets with exactly `values` (deduplicated, empty ones dropped) and their forms.
+    fn with_all_values(self, mut values: Vec<String>) -> Self {
+        values.retain(|v| !v.is_empty());
+        values.sort();
+        values.dedup();
+        let mut forms: Vec<String> = values.iter().flat_map(|v| forms_of(v)).collect();
+        // Longest first, so that a value that contains another is replaced whole.
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
+        Self {
+            names: self.names,
+            values: values.into(),
+            forms: forms.into(),
         }
     }
 
@@ -65,14 +115,7 @@ impl Secrets {
         };
         let mut values: Vec<String> = self.values.to_vec();
         collect_secret_values(&value, self.names, false, &mut values);
-        values.retain(|v| !v.is_empty());
-        // Longest first, so that a value that contains another is replaced whole.
-        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        values.dedup();
-        Self {
-            names: self.names,
-            values: values.into(),
-        }
+        self.with_all_values(values)
     }
 
     /// The secret property names.
@@ -81,7 +124,8 @@ impl Secrets {
         self.names
     }
 
-    /// How many secret values the request sent.
+    /// How many secret values there are (sent in the body or added with
+    /// [`Self::with_values`]).
     #[must_use]
     pub fn sent_values(&self) -> usize {
         self.values.len()
@@ -99,34 +143,22 @@ impl Secrets {
         is_secret_name(key, self.names)
     }
 
-    /// `text` with every sent secret value replaced by [`REDACTED`].
+    /// `text` with every secret value, in each of its forms, replaced by [`REDACTED`].
     #[must_use]
     pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
-        for value in self.values.iter() {
-            if out.contains(value.as_str()) {
-                out = Cow::Owned(out.replace(value.as_str(), REDACTED));
+        for form in self.forms.iter() {
+            if out.contains(form.as_str()) {
+                out = Cow::Owned(out.replace(form.as_str(), REDACTED));
             }
         }
         out
     }
 
-    /// The same secrets with the sent values as they are written inside a JSON string
-    /// (only those that JSON escapes differently).
-    pub(crate) fn escaped(&self) -> Self {
-        let values: Vec<String> = self
-            .values
-            .iter()
-            .filter_map(|v| {
-                let quoted = Value::String(v.clone()).to_string();
-                let inner = &quoted[1..quoted.len() - 1];
-                (inner != v).then(|| inner.to_owned())
-            })
-            .collect();
-        Self {
-            names: self.names,
-            values: values.into(),
-        }
+    /// Whether `text` holds a secret value in any of its forms.
+    #[must_use]
+    pub fn reveals(&self, text: &str) -> bool {
+        self.forms.iter().any(|form| text.contains(form.as_str()))
     }
 
     /// Scrubs `text` in place; whether it changed.
@@ -166,7 +198,7 @@ impl Secrets {
             Value::String(text) => self.scrub_in_place(text),
             Value::Number(number) => {
                 let text = number.to_string();
-                if self.values.iter().any(|v| text.contains(v.as_str())) {
+                if self.reveals(&text) {
                     *value = Value::String(REDACTED.to_owned());
                     true
                 } else {
@@ -185,6 +217,43 @@ impl fmt::Debug for Secrets {
             .field("sent_values", &self.values.len())
             .finish()
     }
+}
+
+/// Characters left as they are by percent-encoding: the unreserved ones (RFC 3986).
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The forms `value` may take in a response: as it is, inside a JSON string, and
+/// percent-encoded with upper- and lower-case hex digits (each form once).
+fn forms_of(value: &str) -> Vec<String> {
+    let mut forms = vec![value.to_owned()];
+    let quoted = Value::String(value.to_owned()).to_string();
+    forms.push(quoted[1..quoted.len() - 1].to_owned());
+    let encoded = percent_encoding::utf8_percent_encode(value, UNRESERVED).to_string();
+    forms.push(lower_hex_escapes(&encoded));
+    forms.push(encoded);
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// `encoded` with the hex digits of its `%XX` escapes in lower case.
+fn lower_hex_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if hex_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            hex_left = if c == '%' { 2 } else { 0 };
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Whether `key` is one of `names`, ignoring case.
@@ -362,6 +431,37 @@ mod tests {
             0
         );
         assert!(Secrets::default().is_empty());
+    }
+
+    #[test]
+    fn added_values_are_replaced_in_every_form() {
+        let secrets = Secrets::default().with_values(["to\"k/en+1", "", "to\"k/en+1"]);
+        assert_eq!(secrets.sent_values(), 1);
+        for form in [
+            "to\"k/en+1",
+            "to\\\"k/en+1",
+            "to%22k%2Fen%2B1",
+            "to%22k%2fen%2b1",
+        ] {
+            assert!(secrets.reveals(form), "{form}");
+            assert_eq!(
+                secrets.scrub(&format!("<{form}>")),
+                "<[redacted]>",
+                "{form}"
+            );
+        }
+        assert!(!secrets.reveals("to k en 1"));
+        // Names are kept when values are added.
+        let named = Secrets::new(&["token"]).with_values(["v"]);
+        assert_eq!(named.names(), ["token"]);
+        assert_eq!(
+            format!("{named:?}"),
+            r#"Secrets { names: ["token"], sent_values: 1 }"#
+        );
+        // A JSON body that quotes the value escaped is redacted once decoded.
+        let mut json: Value = serde_json::from_str(r#"{"m":"a to\"k/en+1 b"}"#).unwrap();
+        assert!(secrets.redact_json(&mut json));
+        assert_eq!(json, json!({"m": "a [redacted] b"}));
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub struct DecodeError {
 /// # Errors
 /// A [`DecodeError`] with the JSON path of the first value that did not decode.
 pub fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<String, DecodeError> {
-    let typed: T = super::request::decode_slice(json.as_bytes()).map_err(|(path, message)| DecodeError { path, message })?;
+    let typed: T = super::request::decode_slice(json.as_bytes())
+        .map_err(|(path, message)| DecodeError { path, message })?;
     serde_json::to_string(&typed).map_err(|e| DecodeError {
         path: ".".into(),
         message: e.to_string(),
@@ -84,17 +85,25 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<String,
 impl Schema {
     /// The type with this CSDL or qualified name (`vppToken` or `microsoft.graph.vppToken`).
     pub fn type_named(&self, name: &str) -> Option<&'static TypeInfo> {
-        self.types.iter().find(|t| t.name == name || t.qualified == name)
+        self.types
+            .iter()
+            .find(|t| t.name == name || t.qualified == name)
     }
 
     /// The enum with this CSDL or qualified name.
     pub fn enum_named(&self, name: &str) -> Option<&'static EnumInfo> {
-        self.enums.iter().find(|e| e.name == name || e.qualified == name)
+        self.enums
+            .iter()
+            .find(|e| e.name == name || e.qualified == name)
     }
 
     /// The type named by an `@odata.type` value (with or without `#`, any case), if it is
     /// `base` or derives from it.
-    pub fn resolve_odata_type(&self, odata_type: &str, base: &TypeInfo) -> Option<&'static TypeInfo> {
+    pub fn resolve_odata_type(
+        &self,
+        odata_type: &str,
+        base: &TypeInfo,
+    ) -> Option<&'static TypeInfo> {
         let candidate = self
             .types
             .iter()
@@ -136,13 +145,38 @@ mod tests {
             Ok(v.to_owned())
         }
         static TYPES: &[TypeInfo] = &[
-            TypeInfo { name: "a", qualified: "ns.a", base: None, properties: &[], round_trip: same },
-            TypeInfo { name: "b", qualified: "ns.b", base: Some("ns.a"), properties: &[], round_trip: same },
-            TypeInfo { name: "c", qualified: "ns.c", base: None, properties: &[], round_trip: same },
+            TypeInfo {
+                name: "a",
+                qualified: "ns.a",
+                base: None,
+                properties: &[],
+                round_trip: same,
+            },
+            TypeInfo {
+                name: "b",
+                qualified: "ns.b",
+                base: Some("ns.a"),
+                properties: &[],
+                round_trip: same,
+            },
+            TypeInfo {
+                name: "c",
+                qualified: "ns.c",
+                base: None,
+                properties: &[],
+                round_trip: same,
+            },
         ];
-        let schema = Schema { api_version: "v", types: TYPES, enums: &[] };
+        let schema = Schema {
+            api_version: "v",
+            types: TYPES,
+            enums: &[],
+        };
         let a = schema.type_named("a").unwrap();
-        assert_eq!(schema.resolve_odata_type("#NS.B", a).map(|t| t.name), Some("b"));
+        assert_eq!(
+            schema.resolve_odata_type("#NS.B", a).map(|t| t.name),
+            Some("b")
+        );
         assert!(schema.resolve_odata_type("ns.c", a).is_none());
         assert_eq!(schema.type_named("ns.c").map(|t| t.name), Some("c"));
     }

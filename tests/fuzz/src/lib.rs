@@ -23,7 +23,13 @@ use graph_vpptoken_codegen::config::VersionConfig;
 use graph_vpptoken_codegen::{codegen, parse, scratch};
 
 /// The names of the targets, as `cargo fuzz` knows them.
-pub const TARGETS: [&str; 5] = ["csdl_pipeline", "models_v1_0", "models_beta", "responses", "xml_differential"];
+pub const TARGETS: [&str; 5] = [
+    "csdl_pipeline",
+    "models_v1_0",
+    "models_beta",
+    "responses",
+    "xml_differential",
+];
 
 /// Runs the target named `target` (one of [`TARGETS`]) on `data`.
 ///
@@ -86,7 +92,10 @@ pub fn models(schema: &Schema, data: &[u8]) {
     let Some((&selector, json)) = data.split_first() else {
         return;
     };
-    let Some(ty) = schema.types.get(usize::from(selector) % schema.types.len().max(1)) else {
+    let Some(ty) = schema
+        .types
+        .get(usize::from(selector) % schema.types.len().max(1))
+    else {
         return;
     };
     let Ok(json) = std::str::from_utf8(json) else {
@@ -96,8 +105,15 @@ pub fn models(schema: &Schema, data: &[u8]) {
         return;
     };
     match (ty.round_trip)(&written) {
-        Ok(again) => assert_eq!(again, written, "{}: the written JSON reads back differently", ty.qualified),
-        Err(error) => panic!("{}: the written JSON {written} does not read back: {error}", ty.qualified),
+        Ok(again) => assert_eq!(
+            again, written,
+            "{}: the written JSON reads back differently",
+            ty.qualified
+        ),
+        Err(error) => panic!(
+            "{}: the written JSON {written} does not read back: {error}",
+            ty.qualified
+        ),
     }
 }
 
@@ -149,12 +165,16 @@ pub fn responses(data: &[u8]) {
 
 /// The update body of v1.0, which sends [`SECRET`].
 fn v1_0_patch() -> v1_0::VppTokenPatch {
-    v1_0::VppTokenPatch::new().token(SECRET).organization_name("Contoso")
+    v1_0::VppTokenPatch::new()
+        .token(SECRET)
+        .organization_name("Contoso")
 }
 
 /// The update body of beta, which sends [`SECRET`].
 fn beta_patch() -> beta::VppTokenPatch {
-    beta::VppTokenPatch::new().token(SECRET).display_name("Contoso")
+    beta::VppTokenPatch::new()
+        .token(SECRET)
+        .display_name("Contoso")
 }
 
 /// Runs the parser of operation `op` on `response` and checks its error. The create and
@@ -164,8 +184,14 @@ fn parse_with(op: u8, response: &http::Response<Vec<u8>>) {
     let v1 = v1_0::device_app_management().vpp_tokens();
     let b = beta::device_app_management().vpp_tokens();
     let id = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
-    let v1_entity = v1_0::VppToken { token: Some(SECRET.to_owned()), ..Default::default() };
-    let beta_entity = beta::VppToken { token: Some(SECRET.to_owned()), ..Default::default() };
+    let v1_entity = v1_0::VppToken {
+        token: Some(SECRET.to_owned()),
+        ..Default::default()
+    };
+    let beta_entity = beta::VppToken {
+        token: Some(SECRET.to_owned()),
+        ..Default::default()
+    };
     match op {
         0 => check(&v1.list(), response),
         1 => check(&v1.count(), response),
@@ -182,7 +208,10 @@ fn parse_with(op: u8, response: &http::Response<Vec<u8>>) {
         12 => check(&b.by_id(id).delete(), response),
         13 => check(&b.by_id(id).sync_licenses(), response),
         14 => {
-            let parameters = beta::RevokeLicensesParameters { notify_managed_devices: true, revoke_untracked_licenses: None };
+            let parameters = beta::RevokeLicensesParameters {
+                notify_managed_devices: true,
+                revoke_untracked_licenses: None,
+            };
             check(&b.by_id(id).revoke_licenses(&parameters), response);
         }
         15 => check(&b.get_licenses_for_app("com.contoso.app"), response),
@@ -199,7 +228,10 @@ fn check<O: Operation>(operation: &O, response: &http::Response<Vec<u8>>) {
     });
     if let Err(error) = operation.parse_response(response) {
         let shown = format!("{error} {error:?}");
-        assert!(!(sends_secret && shown.contains(SECRET)), "an error shows the secret the request sent: {shown}");
+        assert!(
+            !(sends_secret && shown.contains(SECRET)),
+            "an error shows the secret the request sent: {shown}"
+        );
     }
 }
 
@@ -228,7 +260,10 @@ pub fn xml_differential(data: &[u8]) {
     let Some(text) = decode(data) else {
         return;
     };
-    let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
     let Err(error) = roxmltree::Document::parse_with_options(&text, options) else {
         return;
     };
@@ -251,7 +286,9 @@ fn decode(data: &[u8]) -> Option<String> {
             return None;
         }
         let units = rest.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-        char::decode_utf16(units).collect::<Result<String, _>>().ok()
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .ok()
     };
     match data {
         [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => None,
@@ -296,9 +333,14 @@ fn written_name_at(text: &str, pos: roxmltree::TextPos) -> &str {
     let Some(line) = text.split('\n').nth(pos.row.saturating_sub(1) as usize) else {
         return "";
     };
-    let start = line.char_indices().nth(pos.col.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
+    let start = line
+        .char_indices()
+        .nth(pos.col.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
-    let end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c == '=' || c.is_whitespace())
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -336,10 +378,18 @@ pub fn seeds(target: &str, root: &Path) -> Vec<(String, Vec<u8>)> {
 fn files_in(dir: &Path, extension: &str) -> Vec<(String, Vec<u8>)> {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut files: Vec<(String, Vec<u8>)> = entries
-        .map(|entry| entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
         .filter(|path| path.extension().is_some_and(|e| e == extension))
         .map(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             (name, bytes)
         })
@@ -366,7 +416,10 @@ fn examples(api_version: &str, root: &Path) -> Vec<(String, serde_json::Value)> 
 fn model_seeds(schema: &Schema, api_version: &str, root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut bodies = Vec::new();
     for (name, example) in examples(api_version, root) {
-        for (part, body) in [("request", &example["request"]["body"]), ("response", &example["response"]["body"])] {
+        for (part, body) in [
+            ("request", &example["request"]["body"]),
+            ("response", &example["response"]["body"]),
+        ] {
             if body.is_object() {
                 bodies.push((format!("{name}-{part}"), body.clone()));
             }
@@ -376,7 +429,9 @@ fn model_seeds(schema: &Schema, api_version: &str, root: &Path) -> Vec<(String, 
                         bodies.push((format!("{name}-{part}-value{i}"), item.clone()));
                     }
                 }
-                item @ serde_json::Value::Object(_) => bodies.push((format!("{name}-{part}-value"), item.clone())),
+                item @ serde_json::Value::Object(_) => {
+                    bodies.push((format!("{name}-{part}-value"), item.clone()))
+                }
                 _ => {}
             }
         }
@@ -397,7 +452,9 @@ fn response_seeds(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut responses = Vec::new();
     for api_version in ["v1.0", "beta"] {
         for (name, example) in examples(api_version, root) {
-            let status = example["response"]["status"].as_u64().and_then(|s| u16::try_from(s).ok());
+            let status = example["response"]["status"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok());
             let Some(status) = status else {
                 continue;
             };
@@ -408,10 +465,24 @@ fn response_seeds(root: &Path) -> Vec<(String, Vec<u8>)> {
             responses.push((api_version, name, status, 1, body));
         }
     }
-    let error = format!(r#"{{"error":{{"code":"BadRequest","message":"token {SECRET} is invalid","innerError":{{"request-id":"x"}}}}}}"#);
+    let error = format!(
+        r#"{{"error":{{"code":"BadRequest","message":"token {SECRET} is invalid","innerError":{{"request-id":"x"}}}}}}"#
+    );
     for api_version in ["v1.0", "beta"] {
-        responses.push((api_version, "error".to_owned(), 400, 1, error.clone().into_bytes()));
-        responses.push((api_version, "throttled".to_owned(), 429, 1 | 8, error.clone().into_bytes()));
+        responses.push((
+            api_version,
+            "error".to_owned(),
+            400,
+            1,
+            error.clone().into_bytes(),
+        ));
+        responses.push((
+            api_version,
+            "throttled".to_owned(),
+            429,
+            1 | 8,
+            error.clone().into_bytes(),
+        ));
         responses.push((api_version, "count".to_owned(), 200, 3, b"42".to_vec()));
     }
     let mut seeds = Vec::new();
