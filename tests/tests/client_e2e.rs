@@ -572,7 +572,11 @@ async fn a_bad_item_costs_one_item_and_the_pages_after_it_are_read() {
     let mut stream = list.stream();
     let mut ids = Vec::new();
     let mut errors = Vec::new();
+    // How many pages had been asked for when each item came: one page at a time, the next
+    // once the items of the previous one are taken.
+    let mut requests = Vec::new();
     while let Some(item) = stream.next().await {
+        requests.push(request_count(&server).await);
         match item {
             Ok(token) => ids.push(token.id.expect("an id")),
             Err(err) => {
@@ -582,6 +586,7 @@ async fn a_bad_item_costs_one_item_and_the_pages_after_it_are_read() {
         }
     }
     assert_eq!(ids, ["a", "b", "c", "<error>", "d", "e", "f"]);
+    assert_eq!(requests, [1, 1, 2, 2, 2, 3, 3]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_bad_item(&errors[0]);
     assert_eq!(stream.pages(), 3);
