@@ -501,6 +501,180 @@ async fn next_pages_can_be_requested_one_by_one() {
     assert!(client.next_page(&third).is_none());
 }
 
+/// A page of the v1.0 list: `items` as they are sent, then `next`, a skip token, if any.
+fn page_of(server: &MockServer, items: Vec<Value>, next: Option<&str>) -> ResponseTemplate {
+    let mut body = json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceAppManagement/vppTokens",
+        "value": items,
+    });
+    if let Some(token) = next {
+        body["@odata.nextLink"] = Value::String(format!("{}{V1}?$skiptoken={token}", server.uri()));
+    }
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn token_item(id: &str) -> Value {
+    json!({"id": id, "state": "valid"})
+}
+
+/// Serves the v1.0 list as three pages: a, b | c, (a token whose `state` is a number), d |
+/// e, f. Each page is served as often as it is asked for.
+async fn mount_pages_with_a_bad_item(server: &MockServer) {
+    let good = |ids: &[&str]| ids.iter().map(|id| token_item(id)).collect::<Vec<_>>();
+    let second = vec![
+        token_item("c"),
+        json!({"id": "bad", "state": 7}),
+        token_item("d"),
+    ];
+    for (token, items, next) in [
+        (None, good(&["a", "b"]), Some("page2")),
+        (Some("page2"), second, Some("page3")),
+        (Some("page3"), good(&["e", "f"]), None),
+    ] {
+        let mock = match token {
+            None => expect("GET", V1).and(query_param_is_missing("$skiptoken")),
+            Some(token) => expect("GET", V1).and(query_param("$skiptoken", token)),
+        };
+        mock.respond_with(page_of(server, items, next))
+            .mount(server)
+            .await;
+    }
+}
+
+/// Asserts that `err` is the decode error of the bad item of the second page.
+fn assert_bad_item(err: &Error) {
+    let Error::Decode {
+        status,
+        path,
+        message,
+    } = err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(path, "value[1].state");
+    // What was wrong and what was expected, never the value.
+    assert!(
+        message.starts_with("invalid type: integer, expected an enum member name at line 1"),
+        "{message}"
+    );
+    assert_no_token(&format!("{err} {err:?}"));
+}
+
+#[tokio::test]
+async fn a_bad_item_costs_one_item_and_the_pages_after_it_are_read() {
+    let server = MockServer::start().await;
+    mount_pages_with_a_bad_item(&server).await;
+    let client = client(&server);
+    let list = client.v1_0().device_app_management().vpp_tokens().list();
+
+    // Matching each item: every good item of every page, and the bad one's error in its place.
+    let mut stream = list.stream();
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    // How many pages had been asked for when each item came: one page at a time, the next
+    // once the items of the previous one are taken.
+    let mut requests = Vec::new();
+    while let Some(item) = stream.next().await {
+        requests.push(request_count(&server).await);
+        match item {
+            Ok(token) => ids.push(token.id.expect("an id")),
+            Err(err) => {
+                errors.push(err);
+                ids.push("<error>".to_owned());
+            }
+        }
+    }
+    assert_eq!(ids, ["a", "b", "c", "<error>", "d", "e", "f"]);
+    assert_eq!(requests, [1, 1, 2, 2, 2, 3, 3]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_bad_item(&errors[0]);
+    assert_eq!(stream.pages(), 3);
+    assert_eq!(request_count(&server).await, 3);
+
+    // With `?` on `try_next`, the loop stops at the bad item: the third page is not asked for.
+    let mut stream = list.stream();
+    let mut seen = Vec::new();
+    let stopped: Result<(), Error> = async {
+        while let Some(token) = stream.try_next().await? {
+            seen.push(token.id.expect("an id"));
+        }
+        Ok(())
+    }
+    .await;
+    assert_bad_item(&stopped.expect_err("stops at the bad item"));
+    assert_eq!(seen, ["a", "b", "c"]);
+    assert_eq!(request_count(&server).await, 5);
+
+    // `collect_all` returns the first error.
+    let err = list.stream().collect_all().await.expect_err("a bad item");
+    assert_bad_item(&err);
+    assert_eq!(request_count(&server).await, 7);
+
+    // A single page is decoded whole: the bad item fails the second page.
+    let first = list.send().await.expect("page 1");
+    let err = client
+        .next_page(&first)
+        .expect("a next link")
+        .send()
+        .await
+        .expect_err("the page fails whole");
+    assert_bad_item(&err);
+}
+
+#[tokio::test]
+async fn a_page_that_is_not_json_ends_the_stream_without_being_asked_again() {
+    let server = MockServer::start().await;
+    expect("GET", V1)
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(page_of(
+            &server,
+            vec![token_item("a"), token_item("b")],
+            Some("page2"),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    expect("GET", V1)
+        .and(query_param("$skiptoken", "page2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/html")
+                .set_body_string("<html>Service busy</html>"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let mut stream = client(&server)
+        .v1_0()
+        .device_app_management()
+        .vpp_tokens()
+        .list()
+        .stream();
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        items.push(item);
+    }
+    assert_eq!(items.len(), 3, "{items:?}");
+    let ids: Vec<_> = items[..2]
+        .iter()
+        .map(|item| item.as_ref().expect("a token").id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("a"), Some("b")]);
+    let err = items[2].as_ref().expect_err("the page fails");
+    assert!(
+        matches!(err, Error::Decode { path, .. } if path == "."),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("busy"), "{err}");
+    // Polled again, the stream stays ended and asks for nothing.
+    assert!(stream.next().await.is_none());
+    assert!(stream.try_next().await.expect("no error").is_none());
+    assert_eq!(stream.pages(), 1);
+    assert_eq!(request_count(&server).await, 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Throttling and retries
 

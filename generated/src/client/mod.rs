@@ -10,7 +10,7 @@
 //!   or an exponential backoff with jitter, within a bound on attempts and on the total wait
 //!   (see [`RetryPolicy`]).
 //! - [`ItemStream`] yields the items of a collection page after page, following
-//!   `@odata.nextLink`.
+//!   `@odata.nextLink`; an item that does not decode is yielded as its error, in its place.
 //! - [`Error`] tells apart transport failures, Graph error responses (with code, message and
 //!   request id), undecodable bodies (with the JSON path), exhausted retries, token failures
 //!   and requests that are not bound to a client.
@@ -32,7 +32,9 @@
 //!   `http.response.status_code` (or the `reason`: `throttled`, `unavailable`, `connect`,
 //!   `timeout`), the `wait` before the next attempt and whether it came from `Retry-After`;
 //! - an event `read a page` (`DEBUG`) per page of an [`ItemStream`], with the `page` number,
-//!   the number of `items`, whether `more` follow, and the `url.template`;
+//!   the number of `items`, whether `more` follow, and the `url.template`; and an event
+//!   `cannot decode an item` (`DEBUG`) per item of it that does not decode, with the `page`
+//!   number, the `item`'s index in the page and the `url.template`;
 //! - an event `polled the license sync` (`DEBUG`) per poll of [`sync::SyncWait`].
 //!
 //! No span or event carries a secret: not the access token nor the `Authorization` header,
@@ -210,6 +212,11 @@ impl Client {
     /// All the items of a collection request (a list, or a function returning a
     /// collection), page after page, as [`ItemStream`]. Nothing is sent until the stream is
     /// polled.
+    ///
+    /// The stream sends the request as `operation` renders it, but reads each response
+    /// itself, as a JSON OData collection page whose items it decodes one at a time as `T`
+    /// (so that one that does not decode costs only itself): `operation`'s
+    /// [`Operation::parse_response`] is not called.
     pub fn stream<T, O>(&self, operation: O) -> ItemStream<T>
     where
         T: DeserializeOwned + Send + 'static,

@@ -3,11 +3,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use http::StatusCode;
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 
+use super::error::ResponseError;
 use super::json::{Key, Map, next_property, next_unknown};
-use super::request::NextPage;
+use super::request::{NextPage, decode_slice};
 
 /// The wire name of the items.
 const VALUE: &str = "value";
@@ -21,6 +24,11 @@ const COUNT: &str = "@odata.count";
 ///
 /// Members other than `value`, `@odata.nextLink` and `@odata.count` (such as
 /// `@odata.context`) are kept in `additional` and written back.
+///
+/// Read as a whole (as `list().send()` and `NextPage::send` read a page), one item that
+/// does not decode fails the whole page, with its JSON path (`value[417].state`). The
+/// client's paging stream reads the items apart from the page instead, so that such an item
+/// costs only itself (see `client::ItemStream`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Collection<T> {
     /// The items of this page.
@@ -120,6 +128,36 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
     }
 }
 
+/// A page whose items are kept as their JSON text, to be decoded one at a time with
+/// [`decode_item`]: its next link and count can be read even when some items do not decode.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
+pub(crate) type RawCollection = Collection<Box<RawValue>>;
+
+/// Decodes the item at `index` of the `value` array of a page received with `status`.
+///
+/// A failure is the [`ResponseError::Decode`] that decoding the whole page would have given
+/// for this item: its path starts at the page (`value[417].state`). The line and column a
+/// syntax message may give count from the start of the item.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
+pub(crate) fn decode_item<T: DeserializeOwned>(
+    index: usize,
+    item: &RawValue,
+    status: StatusCode,
+) -> Result<T, ResponseError> {
+    decode_slice(item.get().as_bytes()).map_err(|(path, message)| {
+        let path = match path.as_str() {
+            "." => format!("{VALUE}[{index}]"),
+            inner if inner.starts_with('[') => format!("{VALUE}[{index}]{inner}"),
+            inner => format!("{VALUE}[{index}].{inner}"),
+        };
+        ResponseError::Decode {
+            status,
+            path,
+            message,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +221,114 @@ mod tests {
             serde_json::to_string(&page).unwrap(),
             r#"{"value":[],"@odata.nextLink":"https://x/next"}"#
         );
+    }
+
+    /// An item with a property that must be a boolean.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Flagged {
+        id: String,
+        #[serde(default)]
+        on: Option<bool>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    const MIXED: &str = r#"{"@odata.count":5,"value":[{"id":"a","on":true},{"id":"b","on":"yes"},
+        {"id":"c"},{"id":"d","tags":["x",7]},null],"@odata.nextLink":"https://x/next"}"#;
+
+    fn decode_all(page: &RawCollection) -> Vec<Result<Flagged, ResponseError>> {
+        page.value
+            .iter()
+            .enumerate()
+            .map(|(index, item)| decode_item(index, item, StatusCode::OK))
+            .collect()
+    }
+
+    fn path_of(result: &Result<Flagged, ResponseError>) -> &str {
+        match result {
+            Err(ResponseError::Decode { path, .. }) => path,
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_raw_page_is_read_whatever_its_items() {
+        let page: RawCollection = serde_json::from_str(MIXED).unwrap();
+        assert_eq!(page.value.len(), 5);
+        assert_eq!(page.count, Some(5));
+        assert_eq!(page.next_link.as_deref(), Some("https://x/next"));
+        // The items keep their text as received.
+        assert_eq!(page.value[1].get(), r#"{"id":"b","on":"yes"}"#);
+        // Through the crate's decoder too (which tracks paths).
+        let page: RawCollection = decode_slice(MIXED.as_bytes()).unwrap();
+        assert_eq!(page.value[4].get(), "null");
+        // What is not a page is still an error.
+        for text in [
+            "{}",
+            r#"{"value":{}}"#,
+            r#"{"value":[],"@odata.count":"x"}"#,
+            "<html>",
+        ] {
+            assert!(
+                decode_slice::<RawCollection>(text.as_bytes()).is_err(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_item_costs_only_itself() {
+        let page: RawCollection = serde_json::from_str(MIXED).unwrap();
+        let items = decode_all(&page);
+        assert_eq!(items[0].as_ref().unwrap().on, Some(true));
+        assert_eq!(path_of(&items[1]), "value[1].on");
+        assert_eq!(items[2].as_ref().unwrap().id, "c");
+        assert_eq!(path_of(&items[3]), "value[3].tags[1]");
+        assert_eq!(path_of(&items[4]), "value[4]");
+        let Err(ResponseError::Decode {
+            status, message, ..
+        }) = &items[1]
+        else {
+            unreachable!()
+        };
+        assert_eq!(*status, StatusCode::OK);
+        assert_eq!(
+            message,
+            "invalid type: string, expected a boolean at line 1 column 20"
+        );
+    }
+
+    /// An item decoded on its own fails with the error that decoding the whole page gives.
+    #[test]
+    fn item_errors_match_those_of_the_whole_page() {
+        for (text, path) in [
+            (r#"{"value":[{"id":"a"},{"id":"b","on":1}]}"#, "value[1].on"),
+            (r#"{"value":[{"id":"a","extra":1}]}"#, "value[0].extra"),
+            (r#"{"value":[{"on":true}]}"#, "value[0]"),
+            (r#"{"value":[{"id":"a"},[]]}"#, "value[1]"),
+        ] {
+            let whole = decode_slice::<Collection<Flagged>>(text.as_bytes()).unwrap_err();
+            assert_eq!(whole.0, path, "{text}");
+            let page: RawCollection = serde_json::from_str(text).unwrap();
+            let first_error = decode_all(&page).into_iter().find_map(Result::err);
+            let Some(ResponseError::Decode {
+                path: item_path,
+                message,
+                ..
+            }) = first_error
+            else {
+                panic!("{text}: no decode error");
+            };
+            assert_eq!(item_path, path, "{text}");
+            // The same message but for the position, counted from the item.
+            let without_position = |m: &str| m.split(" at line ").next().unwrap().to_owned();
+            assert_eq!(
+                without_position(&message),
+                without_position(&whole.1),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -597,6 +597,10 @@ mod send {
     impl<T: DeserializeOwned, P: Selectable> List<T, P> {
         /// Sends the request with the client its path carries and reads one page.
         ///
+        /// The page is decoded whole: one item that does not decode fails it, with the
+        /// item's JSON path (such as `value[417].state`). [`Self::stream`] yields such an
+        /// item's error in its place and goes on.
+        ///
         /// # Errors
         /// [`Error::NotBound`] when the path carries no client, else as
         /// [`crate::client::Client::execute`].
@@ -607,6 +611,9 @@ mod send {
         /// All the items of the collection, page after page (following `@odata.nextLink`),
         /// fetched with the client the path carries. Nothing is sent until the stream is
         /// polled; [`ItemStream::max_pages`] limits the number of pages.
+        ///
+        /// An item that does not decode is yielded as its error and the stream goes on; a
+        /// page that cannot be read ends it (see [`ItemStream`]).
         ///
         /// If the path carries no client, the stream yields [`Error::NotBound`] once.
         pub fn stream(&self) -> ItemStream<T>
