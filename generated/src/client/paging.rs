@@ -255,7 +255,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     }
 
     /// Decodes the item at `index` of the current page, its error redacted as the page's
-    /// would be.
+    /// would be (the request's secrets, and the access tokens the client has sent).
     fn decode(&self, index: usize, item: &RawValue) -> Result<T, Error> {
         decode_item(index, item, self.status).map_err(|e| {
             tracing::debug!(
@@ -264,7 +264,11 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                 url.template = self.template,
                 "cannot decode an item"
             );
-            Error::from(e.redacted(&self.secrets))
+            let error = Error::from(e.redacted(&self.secrets));
+            match &self.client {
+                Some(client) => client.redact(error),
+                None => error,
+            }
         })
     }
 }
