@@ -158,7 +158,7 @@ impl ClientBuilder {
     /// [`azure::default_credential_retry`](super::azure::default_credential_retry) (4
     /// attempts, at most 4 s of waiting in all) unless set; [`RetryPolicy::never`] asks the
     /// credential once. Only failures that can pass are retried (network failures, and the
-    /// identity endpoint's `408`, `429`, `5xx`); see
+    /// identity endpoint's `408`, `429`, `500`, `502`, `503`, `504`); see
     /// [Retries](super::azure#retries). Independent of the [`retry_policy`](Self::retry_policy)
     /// of Graph requests.
     #[cfg(feature = "azure-identity")]
@@ -325,7 +325,9 @@ fn default_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Cli
     if let Some(timeout) = connect_timeout {
         builder = builder.connect_timeout(timeout);
     }
-    super::tls::configure(builder)?.build().map_err(transport)
+    super::tls::configure(builder)?
+        .build()
+        .map_err(transport)
 }
 
 /// Checks and normalizes the service host root.
