@@ -157,7 +157,7 @@
 //! # Secrets
 //!
 //! The token is never written to `Debug` or `Display` output, an error or a log line. A
-//! failure of the credential becomes [`Error::Token`](super::Error::Token) holding a
+//! failure of the credential becomes [`Error::Token`] holding a
 //! [`CredentialError`], which keeps what the failure was but no text that may hold a secret
 //! (see there).
 //!
@@ -735,7 +735,7 @@ impl fmt::Display for CredentialErrorKind {
 }
 
 /// Why a [`TokenCredential`] gave no access token, found as the source of
-/// [`Error::Token`](super::Error::Token).
+/// [`Error::Token`].
 ///
 /// It keeps what can be told without risk of showing a secret: the credential's name, the
 /// [kind](Self::kind) of failure, the number of [attempts](Self::attempts), the HTTP status
