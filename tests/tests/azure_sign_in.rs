@@ -1,24 +1,26 @@
 //! Microsoft Entra ID sign-in (feature `azure-identity`) end to end on loopback: a real
 //! `azure_identity::ClientSecretCredential` against a token endpoint served by wiremock, the
-//! client's token cache and its refresh (with an injected clock), and the redaction of token
-//! endpoint failures.
+//! client's token cache and its refresh (with an injected clock), the redaction of token
+//! endpoint failures, and the bounded retry of a sign-in that cannot connect.
 //!
-//! `azure_identity` only accepts an `https` authority: the credential is given
-//! `https://login.test` and a transport ([`Loopback`]) that sends its requests to the wiremock
+//! `azure_identity` only accepts an `https` authority: the crate's `LoopbackIdentity` gives
+//! the credential a reserved `https` authority host and sends its requests to the wiremock
 //! server instead, through the crate's own reqwest transport.
 
 use std::collections::HashMap;
 use std::error::Error as _;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
-use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
-use azure_core::http::{AsyncRawResponse, Context, HttpClient, Request, Transport, Url};
 use azure_identity::{ClientSecretCredential, ClientSecretCredentialOptions};
-use graph_vpptoken::client::azure::{Clock, CredentialError};
-use graph_vpptoken::client::{Client, ClientBuilder, Error};
+use graph_vpptoken::client::azure::{
+    Clock, CredentialError, CredentialErrorKind, LoopbackIdentity,
+};
+use graph_vpptoken::client::{Client, ClientBuilder, Error, Jitter, RetryPolicy};
 use serde_json::json;
 use time::OffsetDateTime;
 use wiremock::matchers::{header, method, path};
@@ -31,45 +33,14 @@ const ACCESS_TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.graph-acce55-to
 const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
 const VPP_TOKENS: &str = "/v1.0/deviceAppManagement/vppTokens";
 
-/// Sends the credential's requests for `https://login.test/...` to the wiremock server
-/// `identity`, with the transport the Graph client's builder made.
-#[derive(Debug)]
-struct Loopback {
-    transport: Transport,
-    identity: String,
-}
-
-#[async_trait]
-impl HttpClient for Loopback {
-    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
-        let mut request = request.clone();
-        let url = request.url().clone();
-        assert_eq!(url.scheme(), "https", "{url}");
-        assert_eq!(url.host_str(), Some("login.test"), "{url}");
-        let mut local = Url::parse(&self.identity).expect("the wiremock URL");
-        local.set_path(url.path());
-        local.set_query(url.query());
-        *request.url_mut() = local;
-        self.transport.send(&Context::new(), &mut request).await
-    }
-}
-
 /// A builder for the Graph server `graph` and a `ClientSecretCredential` whose token
-/// endpoint is the wiremock server `identity`, over the builder's HTTP client.
-fn signed_in(graph: &MockServer, identity: &MockServer) -> ClientBuilder {
+/// endpoint is the local server at `identity`, over the builder's HTTP client.
+fn signed_in(graph: &MockServer, identity: SocketAddr) -> ClientBuilder {
     let mut builder = Client::builder().endpoint(graph.uri()).scope(GRAPH_SCOPE);
-    let mut client_options = builder.azure_client_options().expect("client options");
-    let transport = client_options
-        .transport
-        .take()
+    let client_options = LoopbackIdentity::new(identity)
+        .expect("a loopback address")
+        .client_options(builder.azure_client_options().expect("client options"))
         .expect("the crate's transport");
-    client_options.transport = Some(Transport::new(Arc::new(Loopback {
-        transport,
-        identity: identity.uri(),
-    })));
-    let mut cloud = CustomConfiguration::default();
-    cloud.authority_host = "https://login.test".to_owned();
-    client_options.cloud = Some(Arc::new(CloudConfiguration::from(cloud)));
     let credential = ClientSecretCredential::new(
         TENANT,
         CLIENT_ID.to_owned(),
@@ -120,7 +91,9 @@ async fn a_client_secret_credential_signs_in_and_its_token_is_sent_to_graph() {
         .await;
     graph_list(ACCESS_TOKEN).expect(2).mount(&graph).await;
 
-    let client = signed_in(&graph, &identity).build().expect("a client");
+    let client = signed_in(&graph, *identity.address())
+        .build()
+        .expect("a client");
     assert!(!format!("{client:?}").contains(CLIENT_SECRET));
     // Two requests, one token.
     list(&client).await.expect("the first list");
@@ -256,7 +229,9 @@ async fn token_endpoint_failures_are_token_errors_without_secrets() {
             .mount(&graph)
             .await;
 
-        let client = signed_in(&graph, &identity).build().expect("a client");
+        let client = signed_in(&graph, *identity.address())
+            .build()
+            .expect("a client");
         let err = list(&client).await.unwrap_err();
         assert!(matches!(err, Error::Token(_)), "{err:?}");
         let text = error_texts(&err);
@@ -288,4 +263,58 @@ async fn token_endpoint_failures_are_token_errors_without_secrets() {
             )
         );
     }
+}
+
+#[tokio::test]
+async fn a_sign_in_that_cannot_connect_gives_up_within_the_bound_and_names_the_cause() {
+    // A port that nothing listens on: the listener is dropped at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port");
+    let graph = MockServer::start().await;
+    // Graph is never asked.
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&graph)
+        .await;
+    let client = signed_in(&graph, closed)
+        .credential_retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .base_delay(Duration::from_millis(1))
+                .jitter(Jitter::None),
+        )
+        .build()
+        .expect("a client");
+
+    let err = list(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Token(_)), "{err:?}");
+    let text = error_texts(&err);
+    assert!(!text.contains(CLIENT_SECRET), "{text}");
+    let credential_error = err
+        .source()
+        .and_then(|e| e.downcast_ref::<CredentialError>())
+        .expect("the credential's error");
+    assert_eq!(credential_error.kind(), CredentialErrorKind::Connect);
+    assert_eq!(credential_error.attempts(), 3, "bounded by max_attempts");
+    assert_eq!(
+        credential_error.to_string(),
+        "ClientSecretCredential authentication failed after 3 attempts: could not connect to the \
+         identity endpoint"
+    );
+    // The chain goes on to the reqwest error of the last attempt and ends at its root cause.
+    let mut source = credential_error.source();
+    assert!(
+        source.is_some_and(|e| e.is::<graph_vpptoken::reqwest::Error>()),
+        "{text}"
+    );
+    let mut refused = false;
+    while let Some(e) = source {
+        refused |= e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        source = e.source();
+    }
+    assert!(refused, "{text}");
 }

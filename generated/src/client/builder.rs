@@ -41,6 +41,8 @@ pub struct ClientBuilder {
     scope: Option<String>,
     #[cfg(feature = "azure-identity")]
     clock: Option<Arc<dyn super::azure::Clock>>,
+    #[cfg(feature = "azure-identity")]
+    credential_retry: RetryPolicy,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -56,6 +58,8 @@ impl Default for ClientBuilder {
             scope: None,
             #[cfg(feature = "azure-identity")]
             clock: None,
+            #[cfg(feature = "azure-identity")]
+            credential_retry: super::azure::default_credential_retry(),
             retry: RetryPolicy::default(),
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
@@ -77,7 +81,8 @@ impl fmt::Debug for ClientBuilder {
         f.field("endpoint", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"));
         #[cfg(feature = "azure-identity")]
-        f.field("scope", &self.scope);
+        f.field("scope", &self.scope)
+            .field("credential_retry", &self.credential_retry);
         f.field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -149,6 +154,19 @@ impl ClientBuilder {
         self
     }
 
+    /// How a failed sign-in of the [`credential`](Self::credential) is retried:
+    /// [`azure::default_credential_retry`](super::azure::default_credential_retry) (4
+    /// attempts, at most 4 s of waiting in all) unless set; [`RetryPolicy::never`] asks the
+    /// credential once. Only failures that can pass are retried (network failures, and the
+    /// identity endpoint's `408`, `429`, `500`, `502`, `503`, `504`); see
+    /// [Retries](super::azure#retries). Independent of the [`retry_policy`](Self::retry_policy)
+    /// of Graph requests.
+    #[cfg(feature = "azure-identity")]
+    pub fn credential_retry(mut self, policy: RetryPolicy) -> Self {
+        self.credential_retry = policy;
+        self
+    }
+
     /// The clock of the token cache (tests only).
     #[cfg(feature = "azure-identity")]
     #[doc(hidden)]
@@ -159,7 +177,9 @@ impl ClientBuilder {
 
     /// The `ClientOptions` for an `azure_identity` credential, sending its requests over the
     /// HTTP client this builder will use (see [`azure::client_options`](super::azure::client_options)),
-    /// with this builder's [`timeout`](Self::timeout) per request.
+    /// with this builder's [`timeout`](Self::timeout) per request and without `azure_core`'s
+    /// own retries (the client retries the credential by
+    /// [`credential_retry`](Self::credential_retry)).
     ///
     /// Unless [`http_client`](Self::http_client) was given, this builds the HTTP client now,
     /// with the [`connect_timeout`](Self::connect_timeout) set so far, and keeps it for
@@ -272,6 +292,7 @@ impl ClientBuilder {
                         .unwrap_or_else(|| super::azure::graph_scope(&base)),
                     self.clock
                         .unwrap_or_else(|| Arc::new(super::azure::SystemClock)),
+                    self.credential_retry,
                 ))
             }
         };

@@ -2,7 +2,8 @@
 //! this crate.
 //!
 //! Each page is prose and examples; the examples compile against the real API (as doctests)
-//! but are not run, since they need a tenant. They build transport-free request values: a
+//! but are not run, since they need a tenant, except those of [`sign_in_offline`], which
+//! run against servers on this machine. They build transport-free request values: a
 //! value renders an [`http::Request`] with [`Operation::to_request`], you send it with any HTTP
 //! client (adding `Authorization: Bearer …`), and [`Operation::parse_response`] reads the
 //! answer. With the cargo feature `client`, `send()` on the same values does all three (see
@@ -16,6 +17,7 @@
 //! | [`licenses_for_app`] | find the licenses that each token holds for one app | beta |
 //! | [`vpp_app_token`] | from a VPP app to its token, for readers of the retired `…/iosVppApp/vppToken` page | v1.0, beta |
 //! | [`sync`] | synchronize a token's licenses with Apple | v1.0, beta |
+//! | [`sign_in_offline`] | try or test an Entra ID sign-in against a local token endpoint and Graph mock, without a tenant or network (features `client`, `azure-identity`) | v1.0 |
 //!
 //! Every request needs an access token for Microsoft Graph with the application or delegated
 //! permission `DeviceManagementServiceConfig.Read.All` (reading) or
@@ -34,5 +36,6 @@ pub mod licenses_for_app;
 pub mod list_and_inspect;
 pub mod renew;
 pub mod revoke_licenses;
+pub mod sign_in_offline;
 pub mod sync;
 pub mod vpp_app_token;
