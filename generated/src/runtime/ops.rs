@@ -694,6 +694,65 @@ mod send {
     }
 }
 
+/// Without the cargo feature `client`: stand-ins of `send` and `stream` on the request values,
+/// whose calls fail to compile with a message naming the feature (see `crate::feature_hints`).
+/// They have the bounds of the methods they stand in for.
+#[cfg(not(feature = "client"))]
+mod send_without_client {
+    use serde::de::DeserializeOwned;
+
+    use super::{
+        Count, Create, Delete, Expect, Get, Invoke, List, Model, Selectable, Update, Values,
+    };
+    use crate::feature_hints::ClientFeature;
+
+    /// A hidden method that cannot be called without the feature `client`.
+    macro_rules! needs_client {
+        ($($name:ident),+) => {$(
+            /// Needs the cargo feature `client`.
+            #[doc(hidden)]
+            pub fn $name<'a, R>(&'a self) -> R
+            where
+                &'a Self: ClientFeature,
+            {
+                <&'a Self as ClientFeature>::unavailable()
+            }
+        )+};
+    }
+
+    impl<T: DeserializeOwned, P: Selectable> List<T, P> {
+        needs_client!(send, stream);
+    }
+
+    impl<T: Model, P: Selectable> Get<T, P> {
+        needs_client!(send);
+    }
+
+    impl<T: Model> Create<T> {
+        needs_client!(send);
+    }
+
+    impl<T: Model> Update<T> {
+        needs_client!(send);
+    }
+
+    impl Delete {
+        needs_client!(send);
+    }
+
+    impl Count {
+        needs_client!(send);
+    }
+
+    impl<E: Expect> Invoke<E> {
+        needs_client!(send);
+    }
+
+    impl<T: DeserializeOwned> Invoke<Values<T>> {
+        needs_client!(stream);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
