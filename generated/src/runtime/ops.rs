@@ -694,62 +694,115 @@ mod send {
     }
 }
 
-/// Without the cargo feature `client`: stand-ins of `send` and `stream` on the request values,
-/// whose calls fail to compile with a message naming the feature (see `crate::feature_hints`).
-/// They have the bounds of the methods they stand in for.
+// Without the cargo feature `client`: stand-ins of `send` and `stream` on the request values,
+// with the bounds of the methods they stand in for, whose calls fail to compile with a message
+// naming the feature (see `crate::feature_hints`).
+
 #[cfg(not(feature = "client"))]
-mod send_without_client {
-    use serde::de::DeserializeOwned;
+use crate::feature_hints::ClientFeature;
 
-    use super::{
-        Count, Create, Delete, Expect, Get, Invoke, List, Model, Selectable, Update, Values,
-    };
-    use crate::feature_hints::ClientFeature;
-
-    /// A hidden method that cannot be called without the feature `client`.
-    macro_rules! needs_client {
-        ($($name:ident),+) => {$(
-            /// Needs the cargo feature `client`.
-            #[doc(hidden)]
-            pub fn $name<'a, R>(&'a self) -> R
-            where
-                &'a Self: ClientFeature,
-            {
-                <&'a Self as ClientFeature>::unavailable()
-            }
-        )+};
+#[cfg(not(feature = "client"))]
+impl<T: DeserializeOwned, P: Selectable> List<T, P> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
 
-    impl<T: DeserializeOwned, P: Selectable> List<T, P> {
-        needs_client!(send, stream);
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn stream<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl<T: Model, P: Selectable> Get<T, P> {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl<T: Model, P: Selectable> Get<T, P> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl<T: Model> Create<T> {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl<T: Model> Create<T> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl<T: Model> Update<T> {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl<T: Model> Update<T> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl Delete {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl Delete {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl Count {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl Count {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl<E: Expect> Invoke<E> {
-        needs_client!(send);
+#[cfg(not(feature = "client"))]
+impl<E: Expect> Invoke<E> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
+}
 
-    impl<T: DeserializeOwned> Invoke<Values<T>> {
-        needs_client!(stream);
+#[cfg(not(feature = "client"))]
+impl<T: DeserializeOwned> Invoke<Values<T>> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn stream<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
     }
 }
 
