@@ -66,6 +66,10 @@ pub use azure_identity;
 #[cfg(feature = "client")]
 pub mod client;
 
+// Stand-ins that turn a call of a method whose cargo feature is off into an error naming it.
+#[doc(hidden)]
+pub mod feature_hints;
+
 // Task guides with examples; they use both API versions, so they need both features.
 #[cfg(all(feature = "v1_0", feature = "beta"))]
 pub mod docs;

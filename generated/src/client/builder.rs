@@ -167,6 +167,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Without the cargo feature `azure-identity`: a call fails to compile with a message
+    /// naming the feature (see `crate::feature_hints`).
+    #[cfg(not(feature = "azure-identity"))]
+    #[doc(hidden)]
+    pub fn credential<'a, C, T>(self, _credential: C) -> T
+    where
+        &'a Self: crate::feature_hints::AzureIdentityFeature,
+    {
+        <&'a Self as crate::feature_hints::AzureIdentityFeature>::unavailable()
+    }
+
+    /// Without the cargo feature `azure-identity`: a call fails to compile with a message
+    /// naming the feature (see `crate::feature_hints`).
+    #[cfg(not(feature = "azure-identity"))]
+    #[doc(hidden)]
+    pub fn scope<'a, S, T>(self, _scope: S) -> T
+    where
+        &'a Self: crate::feature_hints::AzureIdentityFeature,
+    {
+        <&'a Self as crate::feature_hints::AzureIdentityFeature>::unavailable()
+    }
+
     /// The clock of the token cache (tests only).
     #[cfg(feature = "azure-identity")]
     #[doc(hidden)]
@@ -198,6 +220,17 @@ impl ClientBuilder {
             }
         };
         Ok(super::azure::client_options(&http, self.timeout))
+    }
+
+    /// Without the cargo feature `azure-identity`: a call fails to compile with a message
+    /// naming the feature (see `crate::feature_hints`).
+    #[cfg(not(feature = "azure-identity"))]
+    #[doc(hidden)]
+    pub fn azure_client_options<'a, T>(&'a mut self) -> T
+    where
+        &'a Self: crate::feature_hints::AzureIdentityFeature,
+    {
+        <&'a Self as crate::feature_hints::AzureIdentityFeature>::unavailable()
     }
 
     /// The whole retry policy at once (see [`RetryPolicy`]).

@@ -199,6 +199,17 @@ impl Client {
         )
     }
 
+    /// Without the cargo feature `v1_0`: a call fails to compile with a message naming the
+    /// feature (see `crate::feature_hints`).
+    #[cfg(not(feature = "v1_0"))]
+    #[doc(hidden)]
+    pub fn v1_0<'a, T>(&'a self) -> T
+    where
+        &'a Self: crate::feature_hints::V1_0Feature,
+    {
+        <&'a Self as crate::feature_hints::V1_0Feature>::unavailable()
+    }
+
     /// The beta request builders, rooted at the service root `{endpoint}/beta`; their requests carry this
     /// client: `client.beta().device_app_management().vpp_tokens().list().send().await`.
     #[cfg(feature = "beta")]
@@ -207,6 +218,17 @@ impl Client {
         crate::beta::GraphRequestBuilder::from_path(
             self.root(crate::beta::GraphRequestBuilder::API_VERSION),
         )
+    }
+
+    /// Without the cargo feature `beta`: a call fails to compile with a message naming the
+    /// feature (see `crate::feature_hints`).
+    #[cfg(not(feature = "beta"))]
+    #[doc(hidden)]
+    pub fn beta<'a, T>(&'a self) -> T
+    where
+        &'a Self: crate::feature_hints::BetaFeature,
+    {
+        <&'a Self as crate::feature_hints::BetaFeature>::unavailable()
     }
 
     /// All the items of a collection request (a list, or a function returning a

@@ -503,6 +503,8 @@ pub trait SyncToken: sealed::Sealed + fmt::Debug + Send + Sync {
     fn last_sync(&self) -> Option<&DateTimeOffset>;
 }
 
+// Used once per API version: unused when neither version's feature is on.
+#[cfg(any(feature = "v1_0", feature = "beta"))]
 macro_rules! sync_target {
     ($version:ident) => {
         impl sealed::Sealed for crate::$version::VppTokenItemRequestBuilder {}

@@ -701,6 +701,118 @@ mod send {
     }
 }
 
+// Without the cargo feature `client`: stand-ins of `send` and `stream` on the request values,
+// with the bounds of the methods they stand in for, whose calls fail to compile with a message
+// naming the feature (see `crate::feature_hints`).
+
+#[cfg(not(feature = "client"))]
+use crate::feature_hints::ClientFeature;
+
+#[cfg(not(feature = "client"))]
+impl<T: DeserializeOwned, P: Selectable> List<T, P> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn stream<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl<T: Model, P: Selectable> Get<T, P> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl<T: Model> Create<T> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl<T: Model> Update<T> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl Delete {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl Count {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl<E: Expect> Invoke<E> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
+#[cfg(not(feature = "client"))]
+impl<T: DeserializeOwned> Invoke<Values<T>> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn stream<'a, R>(&'a self) -> R
+    where
+        &'a Self: ClientFeature,
+    {
+        <&'a Self as ClientFeature>::unavailable()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1064,6 +1064,20 @@ impl<T: DeserializeOwned> NextPage<T> {
     }
 }
 
+/// Without the cargo feature `client`: a call of `send` fails to compile with a message naming
+/// the feature (see `crate::feature_hints`).
+#[cfg(not(feature = "client"))]
+impl<T: DeserializeOwned> NextPage<T> {
+    /// Needs the cargo feature `client`.
+    #[doc(hidden)]
+    pub fn send<'a, R>(&'a self) -> R
+    where
+        &'a Self: crate::feature_hints::ClientFeature,
+    {
+        <&'a Self as crate::feature_hints::ClientFeature>::unavailable()
+    }
+}
+
 impl<T> fmt::Debug for NextPage<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NextPage").field("url", &self.url).finish()
