@@ -7,7 +7,8 @@
 //! milliseconds; the only real waits are the request timeouts of the stalled-response tests
 //! (one [`TIMEOUT`] each).
 //!
-//! Each load test prints one `figure:` line (throughput, attempts per request); run
+//! The two load tests each print a line starting with `figure` (throughput at concurrency 64,
+//! attempts per request in the throttling storm); run
 //! `cargo test -p vpptoken-tests --release --test faults -- --nocapture` to see them (the
 //! figures are recorded in BENCHMARKS.md, "Load and faults"). Memory over a long listing is
 //! measured in the `faults_memory` binary, alone in its process.
@@ -146,7 +147,7 @@ fn figure(text: &str) {
     println!("figure ({profile}): {text}");
 }
 
-/// `text`, lower case, for the checks of what an error message says.
+/// The error's message in lower case, for the checks of what it says.
 fn said(error: &Error) -> String {
     error.to_string().to_lowercase()
 }
@@ -332,15 +333,16 @@ fn broken_connections() -> Vec<(&'static str, Reply)> {
 }
 
 #[tokio::test]
-async fn a_get_is_retried_after_a_broken_connection() {
+async fn gets_and_deletes_are_retried_after_a_broken_connection() {
     let faults = broken_connections();
     let server = FaultServer::start({
         let faults = faults.clone();
         move |request| {
             let id = item_id(request).expect("an item request");
             let n: usize = id.trim_start_matches("fault-").parse().unwrap();
-            match request.attempt {
-                1 => faults[n].1.clone(),
+            match (request.attempt, request.method.as_str()) {
+                (1, _) => faults[n].1.clone(),
+                (_, "DELETE") => Reply::Full(Response::raw_json(204, "")),
                 _ => Reply::Full(token_response(id)),
             }
         }
@@ -351,9 +353,17 @@ async fn a_get_is_retried_after_a_broken_connection() {
     for (n, (fault, _)) in faults.iter().enumerate() {
         let id = format!("fault-{n}");
         let got = tokens.by_id(&id).get().send().await;
-        let token = got.unwrap_or_else(|e| panic!("{fault}: {e:?}"));
+        let token = got.unwrap_or_else(|e| panic!("GET, {fault}: {e:?}"));
         assert_eq!(token.id.as_deref(), Some(id.as_str()), "{fault}");
-        assert_eq!(server.attempts("GET", &item_target(&id)), 2, "{fault}");
+        assert_eq!(server.attempts("GET", &item_target(&id)), 2, "GET, {fault}");
+
+        let deleted = tokens.by_id(&id).delete().send().await;
+        deleted.unwrap_or_else(|e| panic!("DELETE, {fault}: {e:?}"));
+        assert_eq!(
+            server.attempts("DELETE", &item_target(&id)),
+            2,
+            "DELETE, {fault}"
+        );
     }
     server.assert_no_protocol_errors();
 }
