@@ -318,3 +318,53 @@ async fn a_sign_in_that_cannot_connect_gives_up_within_the_bound_and_names_the_c
     }
     assert!(refused, "{text}");
 }
+
+/// A service that echoes the Entra ID token it was sent (in the message, `innerError`, a body
+/// that is not JSON) has it scrubbed from the client's errors, as a fixed bearer token is.
+#[tokio::test]
+async fn an_entra_token_echoed_back_is_scrubbed() {
+    let (graph, identity) = (MockServer::start().await, MockServer::start().await);
+    token_endpoint()
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer",
+            "expires_in": 3599,
+            "access_token": ACCESS_TOKEN,
+        })))
+        .mount(&identity)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{VPP_TOKENS}/json")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": {
+                "code": "InvalidAuthenticationToken",
+                "message": format!("Lifetime validation failed for {ACCESS_TOKEN}"),
+                "innerError": {"detail": format!("Bearer {ACCESS_TOKEN}")}
+            }
+        })))
+        .mount(&graph)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{VPP_TOKENS}/text")))
+        .respond_with(ResponseTemplate::new(401).set_body_string(format!("bad: {ACCESS_TOKEN}")))
+        .mount(&graph)
+        .await;
+
+    let client = signed_in(&graph, *identity.address())
+        .build()
+        .expect("a client");
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    for id in ["json", "text"] {
+        let err = tokens.by_id(id).get().send().await.unwrap_err();
+        let graph_error = err.graph_error().expect("a Graph error");
+        let shown = format!(
+            "{}\n{}\n{:?}",
+            error_texts(&err),
+            graph_error.body.as_str(),
+            graph_error.inner_error
+        );
+        assert!(shown.contains("[redacted]"), "{shown}");
+        for leak in [ACCESS_TOKEN, "graph-acce55-token"] {
+            assert!(!shown.contains(leak), "{leak} leaked: {shown}");
+        }
+    }
+}
