@@ -322,9 +322,9 @@ impl CredentialTokenSource {
             Ok(AccessToken { token, expires_on }) => {
                 let refresh_at = refresh_time(now, expires_on);
                 if previous.is_some() {
-                    tracing::debug!(scope = %self.scope, %expires_on, %refresh_at, "access token refreshed");
+                    tracing::debug!(target: super::TARGET, scope = %self.scope, %expires_on, %refresh_at, "access token refreshed");
                 } else {
-                    tracing::debug!(scope = %self.scope, %expires_on, %refresh_at, "access token acquired");
+                    tracing::debug!(target: super::TARGET, scope = %self.scope, %expires_on, %refresh_at, "access token acquired");
                 }
                 let value = token.secret().to_owned();
                 *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
@@ -339,6 +339,7 @@ impl CredentialTokenSource {
                 match previous {
                     Some(previous) if now < previous.expires_on => {
                         tracing::warn!(
+                            target: super::TARGET,
                             scope = %self.scope,
                             %error,
                             expires_on = %previous.expires_on,
@@ -347,7 +348,7 @@ impl CredentialTokenSource {
                         Ok(previous.token.secret().to_owned())
                     }
                     _ => {
-                        tracing::warn!(scope = %self.scope, %error, "cannot get an access token");
+                        tracing::warn!(target: super::TARGET, scope = %self.scope, %error, "cannot get an access token");
                         Err(Box::new(error))
                     }
                 }

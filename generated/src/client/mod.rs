@@ -82,6 +82,8 @@ mod execute;
 mod paging;
 mod retry;
 pub mod sync;
+#[cfg(test)]
+mod testing;
 mod tls;
 
 use std::fmt;
@@ -96,12 +98,16 @@ pub use auth::{TokenFuture, TokenSource};
 #[allow(deprecated)]
 pub use builder::DEFAULT_BASE_URL;
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT};
-pub use error::{BoxError, Error};
+pub use error::{BoxError, Error, TransportKind};
 pub use paging::ItemStream;
 pub use retry::{Jitter, RetryPolicy};
 pub use tls::http_client_builder;
 
 pub(crate) use execute::send_bound;
+
+/// The target of the client's spans and events: the crate's name, whatever the module, so
+/// that a filter such as `graph_vpptoken=debug` selects them all.
+pub(crate) const TARGET: &str = "graph_vpptoken";
 
 /// Sends Graph requests over HTTP. Cheap to clone: clones share one connection pool and
 /// configuration.

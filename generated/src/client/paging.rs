@@ -149,6 +149,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
                     Ok(page) => {
                         this.pages += 1;
                         tracing::debug!(
+                            target: super::TARGET,
                             page = this.pages,
                             items = page.value.len(),
                             more = page.next_link.is_some(),
