@@ -805,5 +805,14 @@ mod tests {
         let redacted = CredentialError::from_azure(&unreadable);
         assert!(!redacted.to_string().contains("eyJ0"), "{redacted}");
         assert!(!format!("{redacted:?}").contains("eyJ0"), "{redacted:?}");
+
+        // As the client returns it: the client's context, then the credential's words once.
+        for error in [
+            CredentialError::from_azure(&error),
+            CredentialError::from_azure(&unreadable),
+        ] {
+            let error = crate::client::Error::Token(Box::new(error));
+            crate::client::testing::assert_each_cause_once(&error);
+        }
     }
 }
