@@ -120,7 +120,13 @@ async fn main() -> ExitCode {
     match run(&kind, &endpoint).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // The error, then its causes (each error's `Display` says its own part only).
             eprintln!("error: {e}");
+            let mut cause = e.source();
+            while let Some(error) = cause {
+                eprintln!("  caused by: {error}");
+                cause = error.source();
+            }
             ExitCode::FAILURE
         }
     }

@@ -253,12 +253,14 @@ async fn token_endpoint_failures_are_token_errors_without_secrets() {
             credential_error.credential(),
             Some("ClientSecretCredential")
         );
+        // The client's error says what failed; the credential's error, its source, says why.
+        assert_eq!(err.to_string(), "cannot get an access token");
         assert_eq!(
-            err.to_string(),
+            credential_error.to_string(),
             format!(
-                "cannot get an access token: ClientSecretCredential authentication failed: the \
-                 identity endpoint answered HTTP {} (error codes {codes}); its description is \
-                 not shown, as it may repeat what was sent",
+                "ClientSecretCredential authentication failed: the identity endpoint answered \
+                 HTTP {} (error codes {codes}); its description is not shown, as it may repeat \
+                 what was sent",
                 http::StatusCode::from_u16(status).unwrap()
             )
         );

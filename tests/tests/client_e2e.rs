@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use graph_vpptoken::client::{BoxError, Client, Error};
+use graph_vpptoken::client::{BoxError, Client, Error, TransportKind};
 use graph_vpptoken::runtime::DateTimeOffset;
 use graph_vpptoken::{beta, v1_0};
 use serde_json::{Value, json};
@@ -1011,6 +1011,12 @@ async fn transport_errors_show_neither_the_token_nor_the_query() {
         panic!("expected RetriesExhausted after 2 attempts, got {err:?}");
     };
     assert!(matches!(**last, Error::Transport(_)), "{last:?}");
+    // Each error says its part; the cause is the source.
+    assert_eq!(err.to_string(), "gave up after 2 attempts");
+    assert_eq!(last.to_string(), "HTTP transport error: connection refused");
+    assert_eq!(err.transport_kind(), Some(TransportKind::Refused));
+    let source = std::error::Error::source(&err).expect("the last attempt");
+    assert_eq!(source.to_string(), last.to_string());
     let text = format!("{err} {err:?}");
     assert_no_token(&text);
     assert!(!text.contains("private@example.com"), "{text}");

@@ -1,7 +1,9 @@
 //! The client's `tracing` output, captured by a `fmt` subscriber that writes every span and
 //! event, with all their fields, at `TRACE` level into memory: what it shows (the URL
-//! template, the status, Graph's request ids, the retry waits, the pages) and what it never
-//! shows (the access token, the vppToken `token`, the filled-in path, a skip token).
+//! template, the status, Graph's request ids, the retry waits, the pages, the completed
+//! requests) and what it never shows (the access token, the vppToken `token`, the filled-in
+//! path, a skip token); and what a plain `fmt` subscriber filtered as the crate README says
+//! prints: one line per request.
 //!
 //! The subscriber is the default of the test's thread only, so each test sees the spans of
 //! its own client (and of the HTTP stack under it) and nothing of the mock server, which runs
@@ -183,7 +185,166 @@ async fn a_request_is_a_span_with_its_template_status_request_ids_and_retries() 
             "no {field} in the retry event:\n{text}"
         );
     }
+    // One event for the completed request, at DEBUG, under the crate's own target, with
+    // the method, the template, the final status, the time over both attempts (the clock is
+    // paused: only the 3 s wait counts) and the request id.
+    let completed = lines_with(&text, "request completed");
+    assert_eq!(completed.len(), 1, "one completed event:\n{text}");
+    for field in [
+        " DEBUG ".to_owned(),
+        ": graph_vpptoken: request completed ".to_owned(),
+        r#"http.request.method="GET""#.to_owned(),
+        r#"url.template="/deviceAppManagement/vppTokens/{vppToken-id}""#.to_owned(),
+        "http.response.status_code=200".to_owned(),
+        "duration=3s".to_owned(),
+        format!(r#"request_id="{REQUEST_ID}""#),
+    ] {
+        assert!(completed[0].contains(&field), "no {field} in the completed event:\n{text}");
+    }
+    assert!(retries[0].contains(" INFO "), "{text}");
+    assert!(retries[0].contains(": graph_vpptoken: retrying the request"), "{text}");
+    assert!(lines_with(&text, "giving up").is_empty(), "{text}");
     assert_nothing_secret(&text);
+    server.verify().await;
+}
+
+/// What the crate README's subscriber shows: `tracing_subscriber::fmt()` with the filter
+/// `graph_vpptoken=debug`, nothing else configured. `with_env_filter` replaces the builder's
+/// default `INFO` limit with the directive; without the `env-filter` feature the same is a
+/// limit lifted to `TRACE` and the directive as `Targets`.
+fn readme_subscriber() -> (Captured, tracing::subscriber::DefaultGuard) {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_target("graph_vpptoken", tracing::Level::DEBUG);
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish()
+        .with(filter);
+    let guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    (captured, guard)
+}
+
+/// `text` without the timestamp that starts each line.
+fn without_timestamps(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(|line| line.split_once(' ').map_or(line, |(_, rest)| rest.trim_start()))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_readme_subscriber_prints_one_line_per_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ITEM))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("request-id", REQUEST_ID)
+                .set_body_json(json!({"id": ID, "state": "valid"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{LIST}/missing")))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("request-id", "r-404")
+                .set_body_json(json!({"error": {"code": "ResourceNotFound", "message": "gone"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let (captured, _guard) = readme_subscriber();
+    let client = client(&server);
+    let tokens = client.v1_0().device_app_management().vpp_tokens();
+    tokens.by_id(ID).get().send().await.expect("the token");
+    let err = tokens.by_id("missing").get().send().await.expect_err("not found");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    let text = captured.text();
+
+    // The line the README shows, and one like it for the 404.
+    let template = "/deviceAppManagement/vppTokens/{vppToken-id}";
+    assert_eq!(
+        without_timestamps(&text),
+        [
+            format!(
+                r#"DEBUG graph.request{{url.template="{template}" http.request.method="GET"}}: graph_vpptoken: request completed http.request.method="GET" url.template="{template}" http.response.status_code=200 duration=0ns request_id="{REQUEST_ID}""#
+            ),
+            format!(
+                r#"DEBUG graph.request{{url.template="{template}" http.request.method="GET"}}: graph_vpptoken: request completed http.request.method="GET" url.template="{template}" http.response.status_code=404 duration=0ns request_id="r-404""#
+            ),
+        ],
+        "{text}"
+    );
+    assert_nothing_secret(&text);
+    server.verify().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn giving_up_is_a_warning_after_the_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ITEM))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "2")
+                .insert_header("request-id", "r-503")
+                .set_body_json(json!({"error": {"code": "ServiceUnavailable", "message": "busy"}})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let (captured, _guard) = readme_subscriber();
+    // As the paused-time client, with two attempts.
+    let client = Client::builder()
+        .endpoint(server.uri())
+        .bearer_token(ACCESS_TOKEN)
+        .http_client(
+            graph_vpptoken::client::http_client_builder()
+                .unwrap()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
+        )
+        .timeout(None)
+        .max_attempts(2)
+        .build()
+        .unwrap();
+    let err = client
+        .v1_0()
+        .device_app_management()
+        .vpp_tokens()
+        .by_id(ID)
+        .get()
+        .send()
+        .await
+        .expect_err("unavailable");
+    assert!(matches!(err, Error::RetriesExhausted { attempts: 2, .. }), "{err:?}");
+    let text = captured.text();
+    let lines = without_timestamps(&text);
+    assert_eq!(lines.len(), 2, "a retry and the give-up:\n{text}");
+    assert!(lines[0].starts_with("INFO graph.request{"), "{text}");
+    assert!(lines[0].contains(": graph_vpptoken: retrying the request "), "{text}");
+    assert!(lines[1].starts_with("WARN graph.request{"), "{text}");
+    for field in [
+        ": graph_vpptoken: giving up on the request ",
+        r#"http.request.method="GET""#,
+        "http.response.status_code=503",
+        "duration=2s",
+        r#"request_id="r-503""#,
+        "attempts=2",
+        r#"reason="unavailable""#,
+    ] {
+        assert!(lines[1].contains(field), "no {field} in the give-up:\n{text}");
+    }
+    assert!(lines_with(&text, "request completed").is_empty(), "{text}");
     server.verify().await;
 }
 

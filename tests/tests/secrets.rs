@@ -412,7 +412,9 @@ async fn every_client_error_path_keeps_the_secret_out() {
         panic!("expected RetriesExhausted, got {err:?}");
     };
     assert!(matches!(**last, Error::Status(_)), "{last:?}");
-    assert!(err.to_string().contains(REDACTED), "{err}");
+    // The last attempt's error, the source, shows the redacted message.
+    assert_eq!(err.to_string(), "gave up after 3 attempts");
+    assert!(last.to_string().contains(REDACTED), "{last}");
     assert_error_clean(&err);
     assert_clean(err.graph_error().unwrap().body.as_str());
 

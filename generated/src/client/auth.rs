@@ -149,16 +149,14 @@ mod tests {
             &SentCredentials::default(),
         ))
         .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot get an access token: the access token is empty"
-        );
+        assert_eq!(err.to_string(), "cannot get an access token");
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("the access token is empty"));
 
         let failing = || async { Err::<String, BoxError>("vault unreachable".into()) };
         let err = block_on(authorization(&failing, &SentCredentials::default())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot get an access token: vault unreachable"
-        );
+        assert_eq!(err.to_string(), "cannot get an access token");
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("vault unreachable"));
     }
 }

@@ -609,6 +609,7 @@ impl CredentialTokenSource {
                 return Err(error);
             };
             tracing::info!(
+                target: super::TARGET,
                 scope = %self.scope,
                 attempt = attempts,
                 kind = %error.kind,
@@ -637,9 +638,9 @@ impl CredentialTokenSource {
             Ok(AccessToken { token, expires_on }) => {
                 let refresh_at = refresh_time(now, expires_on);
                 if previous.is_some() {
-                    tracing::debug!(scope = %self.scope, %expires_on, %refresh_at, "access token refreshed");
+                    tracing::debug!(target: super::TARGET, scope = %self.scope, %expires_on, %refresh_at, "access token refreshed");
                 } else {
-                    tracing::debug!(scope = %self.scope, %expires_on, %refresh_at, "access token acquired");
+                    tracing::debug!(target: super::TARGET, scope = %self.scope, %expires_on, %refresh_at, "access token acquired");
                 }
                 let value = token.secret().to_owned();
                 *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(Cached {
@@ -652,6 +653,7 @@ impl CredentialTokenSource {
             Err(error) => match previous {
                 Some(previous) if now < previous.expires_on => {
                     tracing::warn!(
+                        target: super::TARGET,
                         scope = %self.scope,
                         %error,
                         expires_on = %previous.expires_on,
@@ -660,7 +662,7 @@ impl CredentialTokenSource {
                     Ok(previous.token.secret().to_owned())
                 }
                 _ => {
-                    tracing::warn!(scope = %self.scope, %error, "cannot get an access token");
+                    tracing::warn!(target: super::TARGET, scope = %self.scope, %error, "cannot get an access token");
                     Err(Box::new(error))
                 }
             },
@@ -1254,6 +1256,15 @@ mod tests {
         let redacted = CredentialError::from_azure(&unreadable, 1);
         assert!(!redacted.to_string().contains("eyJ0"), "{redacted}");
         assert!(!format!("{redacted:?}").contains("eyJ0"), "{redacted:?}");
+
+        // As the client returns it: the client's context, then the credential's words once.
+        for error in [
+            CredentialError::from_azure(&error, 1),
+            CredentialError::from_azure(&unreadable, 1),
+        ] {
+            let error = crate::client::Error::Token(Box::new(error));
+            crate::client::testing::assert_each_cause_once(&error);
+        }
     }
 
     /// Fails every time with the error `make` gives, counting its calls.

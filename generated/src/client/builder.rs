@@ -102,9 +102,13 @@ impl ClientBuilder {
     /// default), a national cloud's such as `https://graph.microsoft.us`, or a test server
     /// such as `http://127.0.0.1:8080`. [`Client::v1_0`] and [`Client::beta`] append the
     /// version to make each version's service root (`https://graph.microsoft.us/v1.0`); a
-    /// trailing `/` is ignored.
+    /// trailing `/` is ignored. A path, for a proxy in front of Graph, is kept
+    /// (`https://proxy.example/graph`).
     ///
-    /// The access token is only ever sent to URLs below this endpoint.
+    /// The access token is only ever sent to URLs below this endpoint, and only over `https`
+    /// unless the endpoint is on this machine (`http://127.0.0.1:8080`, `http://localhost`):
+    /// [`build`](Self::build) refuses an endpoint that ends in an API version, has a query or
+    /// fragment, or is plain `http` to another host.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -302,14 +306,18 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] when no token was given or the endpoint is not an absolute
-    /// `http(s)` URL without query or fragment, [`Error::Transport`] when the HTTP client
-    /// cannot be initialized.
+    /// [`Error::Config`], its message saying what to give instead, when no token was given
+    /// or the endpoint is not an absolute `http(s)` URL, has a query or a fragment, ends in
+    /// an API version (`/v1.0`, `/beta`: the client adds it), or is plain `http` to a host
+    /// other than this machine's loopback interface (the token would travel in clear text);
+    /// [`Error::Transport`] when the HTTP client cannot be initialized.
     pub fn build(self) -> Result<Client, Error> {
         let token = self.token.ok_or_else(|| {
             Error::Config("no access token: call bearer_token() or token_source()".to_owned())
         })?;
         let base = parse_base_url(&self.base_url)?;
+        // Every way to build a client sends an access token.
+        check_cleartext(&base)?;
         // With `client` alone, `TokenConfig` has a single variant.
         #[cfg_attr(
             not(feature = "azure-identity"),
@@ -362,10 +370,10 @@ fn default_http_client(connect_timeout: Option<Duration>) -> Result<reqwest::Cli
     super::tls::configure(builder)?.build().map_err(transport)
 }
 
-/// Checks and normalizes the service host root.
+/// Checks and normalizes the Graph endpoint; every refusal says what to give instead.
 fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
     let invalid = |why: &str| Error::Config(format!("invalid Graph endpoint {text:?}: {why}"));
-    let url =
+    let mut url =
         reqwest::Url::parse(text.trim_end_matches('/')).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -373,13 +381,77 @@ fn parse_base_url(text: &str) -> Result<reqwest::Url, Error> {
     if url.host().is_none() {
         return Err(invalid("no host"));
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("a query or fragment is not allowed"));
-    }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid("credentials in the URL are not allowed"));
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        url.set_query(None);
+        url.set_fragment(None);
+        return Err(invalid(&format!(
+            "an endpoint takes no query or fragment; use {:?}, and give query options to \
+             the requests (such as `.top(10)` or `.filter(..)` on a list)",
+            url.as_str().trim_end_matches('/')
+        )));
+    }
+    if let Some(version) = url
+        .path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+        .filter(|segment| is_api_version(segment))
+        .map(str::to_owned)
+    {
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().pop();
+        }
+        return Err(invalid(&format!(
+            "it ends in the API version `{version}`; `endpoint` takes the cloud's Graph \
+             endpoint, such as \"https://graph.microsoft.com\", and the client adds the version \
+             (`Client::v1_0`, `Client::beta`): use {:?}",
+            url.as_str().trim_end_matches('/')
+        )));
+    }
     Ok(url)
+}
+
+/// Whether a path segment is a Graph API version: `beta`, or `v` and a number with at most one
+/// dot (`v1.0`, `v2`), in any case.
+fn is_api_version(segment: &str) -> bool {
+    if segment.eq_ignore_ascii_case("beta") {
+        return true;
+    }
+    let Some(number) = segment.strip_prefix(['v', 'V']) else {
+        return false;
+    };
+    let (major, minor) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(major) && digits(minor)
+}
+
+/// Refuses to send an access token in clear text: a plain `http` endpoint is only accepted on
+/// the loopback interface (`127.0.0.0/8`, `::1`, `localhost`), such as a local test server.
+fn check_cleartext(url: &reqwest::Url) -> Result<(), Error> {
+    if url.scheme() != "http" {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+            std::net::IpAddr::V4(ip) => ip.is_loopback(),
+            std::net::IpAddr::V6(ip) => {
+                ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|ip| ip.is_loopback())
+            }
+        });
+    if loopback {
+        return Ok(());
+    }
+    let mut https = url.clone();
+    let _ = https.set_scheme("https");
+    Err(Error::Config(format!(
+        "refusing to send the access token over plain http to {}: use https ({:?}); plain http \
+         is only for a server on this machine (127.0.0.1, ::1 or localhost)",
+        host,
+        https.as_str().trim_end_matches('/')
+    )))
 }
 
 #[cfg(test)]
@@ -422,6 +494,104 @@ mod tests {
         ] {
             assert!(matches!(build(bad), Err(Error::Config(_))), "{bad}");
         }
+    }
+
+    /// The message of the configuration error of `url`.
+    fn refusal(url: &str) -> String {
+        match ClientBuilder::new().bearer_token("t").endpoint(url).build() {
+            Err(Error::Config(message)) => message,
+            other => panic!("{url} was not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_endpoint_ending_in_an_api_version_is_refused_with_the_endpoint_to_use() {
+        for (url, version, fix) in [
+            ("https://graph.microsoft.com/v1.0", "v1.0", "https://graph.microsoft.com"),
+            ("https://graph.microsoft.com/beta/", "beta", "https://graph.microsoft.com"),
+            ("https://graph.microsoft.us/V1.0", "V1.0", "https://graph.microsoft.us"),
+            ("https://graph.microsoft.com/BETA", "BETA", "https://graph.microsoft.com"),
+            ("https://graph.microsoft.com/v2", "v2", "https://graph.microsoft.com"),
+            ("https://proxy.example/graph/v1.0", "v1.0", "https://proxy.example/graph"),
+            ("http://127.0.0.1:8080/v10.25", "v10.25", "http://127.0.0.1:8080"),
+        ] {
+            let message = refusal(url);
+            for part in [
+                format!("ends in the API version `{version}`"),
+                "takes the cloud's Graph endpoint, such as \"https://graph.microsoft.com\"".to_owned(),
+                "the client adds the version".to_owned(),
+                format!("use {fix:?}"),
+            ] {
+                assert!(message.contains(&part), "{url}: no {part:?} in {message:?}");
+            }
+        }
+        // Not versions: a proxy's path prefix and segments that only look alike.
+        for url in [
+            "https://proxy.example/graph",
+            "https://proxy.example/v1.0/graph",
+            "https://proxy.example/version",
+            "https://proxy.example/v1.0.0",
+            "https://proxy.example/v",
+            "https://proxy.example/vx.1",
+            "https://proxy.example/betas",
+        ] {
+            let client = ClientBuilder::new().bearer_token("t").endpoint(url).build();
+            assert_eq!(client.unwrap().endpoint(), url);
+        }
+    }
+
+    #[test]
+    fn an_endpoint_with_a_query_or_fragment_is_refused_with_the_endpoint_to_use() {
+        for url in [
+            "https://graph.microsoft.com/?a=b",
+            "https://graph.microsoft.com?$top=10",
+            "https://graph.microsoft.com#top",
+            "https://proxy.example/graph?x=1#y",
+        ] {
+            let message = refusal(url);
+            assert!(message.contains("takes no query or fragment"), "{message}");
+            let fix = if url.contains("proxy") {
+                "https://proxy.example/graph"
+            } else {
+                "https://graph.microsoft.com"
+            };
+            assert!(message.contains(&format!("use {fix:?}")), "{message}");
+            assert!(message.contains("query options to the requests"), "{message}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_the_server_is_on_this_machine() {
+        for url in [
+            "http://graph.microsoft.com",
+            "http://proxy.example:8080/graph",
+            "http://10.0.0.5",
+            "http://[2001:db8::1]",
+            "http://localhost.example.com",
+        ] {
+            let message = refusal(url);
+            assert!(message.contains("over plain http"), "{message}");
+            assert!(message.contains("use https"), "{message}");
+            let https = url.replacen("http:", "https:", 1);
+            assert!(message.contains(&format!("{https:?}")), "{message}");
+        }
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "http://localhost:3000",
+            "http://LOCALHOST",
+        ] {
+            let built = ClientBuilder::new().bearer_token("t").endpoint(url).build();
+            assert!(built.is_ok(), "{url}: {built:?}");
+        }
+        // A token source is a token too.
+        let source = || async { Ok::<_, crate::client::BoxError>("t".to_owned()) };
+        let refused = ClientBuilder::new()
+            .token_source(source)
+            .endpoint("http://graph.microsoft.com")
+            .build();
+        assert!(matches!(refused, Err(Error::Config(_))), "{refused:?}");
     }
 
     #[test]

@@ -5,14 +5,15 @@ use std::time::Duration;
 use http::header::AUTHORIZATION;
 use http::{Method, StatusCode};
 use time::OffsetDateTime;
+use tokio::time::Instant;
 use tracing::field::Empty;
-use tracing::{Instrument, Span};
+use tracing::{Instrument, Level, Span};
 
-use super::Client;
 use super::auth::authorization;
 use super::credentials::SentCredentials;
-use super::error::{Error, transport};
+use super::error::{Error, TransportKind, transport};
 use super::retry::is_retryable_status;
+use super::{Client, TARGET};
 use crate::runtime::{BuildError, GraphError, Operation, RequestBody};
 
 impl Client {
@@ -27,7 +28,8 @@ impl Client {
     ///
     /// The request is a `graph.request` span with its method, its URL template
     /// ([`Operation::path_template`]), the last status and Graph's request ids; each retry is
-    /// an event in it (see [the module docs](super#tracing)).
+    /// an event in it, and so is its end: `request completed` (`DEBUG`) or, when the retries
+    /// ran out, `giving up on the request` (`WARN`) (see [the module docs](super#tracing)).
     ///
     /// ```no_run
     /// # async fn run(client: graph_vpptoken::client::Client) -> Result<(), graph_vpptoken::client::Error> {
@@ -45,7 +47,8 @@ impl Client {
     ///   [`Error::UnexpectedResponse`] for a response of the wrong form;
     /// - [`Error::Transport`] when sending fails;
     /// - [`Error::RetriesExhausted`] when the request was throttled (`429`), the service was
-    ///   unavailable (`503`) or the connection failed on every attempt the policy allowed.
+    ///   unavailable (`503`) or the connection failed on every attempt the policy allowed
+    ///   (which failures are retried, and for which methods, is in [`RetryPolicy`]).
     ///   With a policy of a single attempt ([`RetryPolicy::never`]), that last outcome is
     ///   returned as is instead.
     ///
@@ -73,6 +76,7 @@ impl Client {
         span: &Span,
     ) -> Result<O::Output, Error> {
         let policy = &self.inner.retry;
+        let started = Instant::now();
         let mut attempts = 0_u32;
         let mut waited = Duration::ZERO;
         loop {
@@ -82,35 +86,38 @@ impl Client {
             if attempts == 1 {
                 span.record("http.request.method", method.as_str());
             }
+            let done = Done {
+                method: &method,
+                template: operation.path_template(),
+                started,
+            };
             // The error to retry after, and the status and ids of the response if there was one
             // (recorded in the span if the client gives up).
-            let (retry_after, last, reason, answer) = match self.inner.http.execute(request).await {
-                Ok(response) if is_retryable_status(response.status()) => {
-                    let answer = Answer::of(&response, &self.inner.sent);
-                    let error = GraphError::from_response_redacted(
-                        &read(response).await?,
-                        &operation.secrets(),
-                    );
+            let (retry_after, last, reason, answer) = match self.attempt(request).await {
+                Ok((response, answer)) if is_retryable_status(response.status()) => {
+                    let error = GraphError::from_response_redacted(&response, &operation.secrets());
                     let delay = error
                         .retry_after
                         .map(|r| r.delay_from(OffsetDateTime::now_utc()));
                     let error = Error::Status(Box::new(error));
                     (delay, error, RetryReason::Status, Some(answer))
                 }
-                Ok(response) => {
-                    Answer::of(&response, &self.inner.sent).record(span);
-                    let response = read(response).await?;
+                Ok((response, answer)) => {
+                    done.completed(Some(&answer), None);
+                    answer.record(span);
                     return operation.parse_response(&response).map_err(Error::from);
                 }
-                Err(e) if is_retryable_transport(&e, &method) => {
-                    let reason = if e.is_connect() {
-                        RetryReason::Connect
-                    } else {
-                        RetryReason::Timeout
-                    };
-                    (None, transport(e), reason, None)
-                }
-                Err(e) => return Err(transport(e)),
+                Err((error, answer)) => match retry_reason(&error, &method) {
+                    Some(reason) => (None, transport(error), reason, answer),
+                    None => {
+                        let error = transport(error);
+                        done.completed(answer.as_ref(), Some(&error));
+                        if let Some(answer) = &answer {
+                            answer.record(span);
+                        }
+                        return Err(error);
+                    }
+                },
             };
             match policy.next_wait(attempts, retry_after, waited) {
                 Some(delay) => {
@@ -119,6 +126,12 @@ impl Client {
                     waited += delay;
                 }
                 None => {
+                    // The event first: the span then shows the status and ids only once.
+                    if policy.attempts() == 1 {
+                        done.completed(answer.as_ref(), Some(&last));
+                    } else {
+                        done.gave_up(attempts, answer.as_ref(), reason);
+                    }
                     if let Some(answer) = &answer {
                         answer.record(span);
                     }
@@ -131,6 +144,25 @@ impl Client {
                     });
                 }
             }
+        }
+    }
+
+    /// One attempt: sends `request` and reads the whole response. A failure comes with the
+    /// status and ids of the response when it failed while its body was being read.
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<(http::Response<Vec<u8>>, Answer), (reqwest::Error, Option<Answer>)> {
+        let response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| (e, None))?;
+        let answer = Answer::of(&response, &self.inner.sent);
+        match read(response).await {
+            Ok(response) => Ok((response, answer)),
+            Err(e) => Err((e, Some(answer))),
         }
     }
 
@@ -180,8 +212,29 @@ enum RetryReason {
     Status,
     /// The connection could not be opened.
     Connect,
-    /// The attempt timed out.
+    /// The attempt timed out before the response's headers.
     Timeout,
+    /// The attempt timed out while the response body was being read.
+    BodyTimeout,
+    /// The connection was closed before a complete response.
+    Closed,
+    /// The connection was reset.
+    Reset,
+}
+
+impl RetryReason {
+    /// The `reason` field of the events.
+    fn as_str(self, status: Option<u16>) -> &'static str {
+        match self {
+            Self::Status if status == Some(429) => "throttled",
+            Self::Status => "unavailable",
+            Self::Connect => "connect",
+            Self::Timeout => "timeout",
+            Self::BodyTimeout => "body_timeout",
+            Self::Closed => "connection_closed",
+            Self::Reset => "connection_reset",
+        }
+    }
 }
 
 /// The span of one request (all its attempts): `graph.request` at `INFO`, with the method,
@@ -191,6 +244,7 @@ enum RetryReason {
 /// `Authorization` header nor a body is ever recorded.
 fn request_span(template: Option<&'static str>) -> Span {
     tracing::info_span!(
+        target: TARGET,
         "graph.request",
         http.request.method = Empty,
         url.template = template,
@@ -251,21 +305,60 @@ fn retry_event(
     retry_after: Option<Duration>,
 ) {
     let status = answer.map(|a| a.status.as_u16());
-    let reason = match reason {
-        RetryReason::Status if status == Some(429) => "throttled",
-        RetryReason::Status => "unavailable",
-        RetryReason::Connect => "connect",
-        RetryReason::Timeout => "timeout",
-    };
     tracing::info!(
+        target: TARGET,
         attempt,
         http.response.status_code = status,
         request_id = answer.and_then(|a| a.request_id.as_deref()),
-        reason,
+        reason = reason.as_str(status),
         wait = ?wait,
         retry_after = retry_after.is_some(),
         "retrying the request"
     );
+}
+
+/// What the last event of a request tells: how it ended.
+struct Done<'a> {
+    method: &'a Method,
+    template: Option<&'static str>,
+    started: Instant,
+}
+
+impl Done<'_> {
+    /// The event of a request that ended without giving up on retries, at `DEBUG`: its
+    /// method, URL template, final status (if a response came), duration and request id; and,
+    /// when it failed without an error status, what happened.
+    fn completed(&self, answer: Option<&Answer>, error: Option<&Error>) {
+        tracing::event!(
+            target: TARGET,
+            Level::DEBUG,
+            http.request.method = self.method.as_str(),
+            url.template = self.template,
+            http.response.status_code = answer.map(|a| a.status.as_u16()),
+            duration = ?self.started.elapsed(),
+            request_id = answer.and_then(|a| a.request_id.as_deref()),
+            error = error.filter(|e| e.status().is_none()).map(tracing::field::display),
+            "request completed"
+        );
+    }
+
+    /// The event of a request whose retries ran out, at `WARN`: as [`Self::completed`], with
+    /// the number of attempts and why the last one failed.
+    fn gave_up(&self, attempts: u32, answer: Option<&Answer>, reason: RetryReason) {
+        let status = answer.map(|a| a.status.as_u16());
+        tracing::event!(
+            target: TARGET,
+            Level::WARN,
+            http.request.method = self.method.as_str(),
+            url.template = self.template,
+            http.response.status_code = status,
+            duration = ?self.started.elapsed(),
+            request_id = answer.and_then(|a| a.request_id.as_deref()),
+            attempts,
+            reason = reason.as_str(status),
+            "giving up on the request"
+        );
+    }
 }
 
 /// Sends `operation` with `client`, or fails with [`Error::NotBound`] without one: the body
@@ -277,19 +370,35 @@ pub(crate) async fn send_bound<O: Operation>(
     client.ok_or(Error::NotBound)?.execute(operation).await
 }
 
-/// Whether a failed send is worth another attempt: a connection that could not be opened
-/// (the request never reached the service), or a timeout of an idempotent request (for
-/// `POST` and `PATCH` the service may have acted on it already).
-fn is_retryable_transport(error: &reqwest::Error, method: &Method) -> bool {
-    error.is_connect() || (error.is_timeout() && method.is_idempotent())
+/// Whether a failed attempt is worth another, and why:
+/// - a connection that could not be opened, for every method: the request never reached
+///   the service;
+/// - for idempotent methods only (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, RFC 9110
+///   §9.2.2), a timeout (before the headers or while reading the body) and a connection closed
+///   or reset before a complete response: for `POST` and `PATCH` the service may have acted on
+///   the request already.
+fn retry_reason(error: &reqwest::Error, method: &Method) -> Option<RetryReason> {
+    if error.is_connect() {
+        return Some(RetryReason::Connect);
+    }
+    if !method.is_idempotent() {
+        return None;
+    }
+    match TransportKind::of(error) {
+        TransportKind::Timeout => Some(RetryReason::Timeout),
+        TransportKind::BodyTimeout => Some(RetryReason::BodyTimeout),
+        TransportKind::Closed => Some(RetryReason::Closed),
+        TransportKind::Reset => Some(RetryReason::Reset),
+        _ => None,
+    }
 }
 
 /// Reads the whole response into an [`http::Response`] for [`Operation::parse_response`].
-async fn read(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, Error> {
+async fn read(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, reqwest::Error> {
     let status = response.status();
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(transport)?;
+    let body = response.bytes().await?;
     let mut out = http::Response::new(Vec::from(body));
     *out.status_mut() = status;
     *out.version_mut() = version;
@@ -364,5 +473,147 @@ mod tests {
             matches!(&err, Error::ForeignUrl { origin } if origin == "https://graph.microsoft.com"),
             "{err:?}"
         );
+    }
+
+    #[cfg(feature = "v1_0")]
+    mod faults {
+        //! What is retried when the connection fails or times out, against a loopback server
+        //! that misbehaves on cue. Timeouts run out on a paused clock.
+
+        use super::super::super::TransportKind;
+        use super::super::super::testing::{Fault, FaultServer, send_pausing};
+        use super::Error;
+
+        const TOKEN: &str = r#"{"id":"1","state":"valid"}"#;
+        const HEAD_200: &str =
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100";
+        const HEAD_429: &str = "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+                                retry-after: 0\r\ncontent-length: 100";
+
+        fn ok(body: &'static str) -> Fault {
+            Fault::Answer { status: 200, body }
+        }
+
+        fn stalled_body(head: &'static str) -> Fault {
+            Fault::Stall {
+                head,
+                body: r#"{"error":"#,
+            }
+        }
+
+        fn closed_in_body() -> Fault {
+            Fault::CloseInBody {
+                head: HEAD_200,
+                body: r#"{"id":"#,
+            }
+        }
+
+        /// GETs the token `1` from a server doing `faults`, with up to `attempts` attempts;
+        /// returns the outcome and the request lines the server read.
+        async fn get(faults: Vec<Fault>, attempts: u32) -> (Result<(), Error>, Vec<String>) {
+            let mut server = FaultServer::start(faults);
+            let client = server.client(attempts);
+            let get = client
+                .v1_0()
+                .device_app_management()
+                .vpp_tokens()
+                .by_id("1")
+                .get();
+            let result = send_pausing(&client, &get, &mut server).await;
+            let result = result.map(|token| assert_eq!(token.id.as_deref(), Some("1")));
+            (result, server.requests())
+        }
+
+        /// POSTs `syncLicenses` (or, with `patch`, PATCHes the token) to a server doing
+        /// `faults`, with 4 attempts allowed.
+        async fn unsafe_method(fault: Fault, patch: bool) -> (Error, Vec<String>) {
+            let mut server = FaultServer::start(vec![fault, ok(TOKEN)]);
+            let client = server.client(4);
+            let token = client
+                .v1_0()
+                .device_app_management()
+                .vpp_tokens()
+                .by_id("1");
+            let result = if patch {
+                let patch = crate::v1_0::VppTokenPatch::new().country_or_region("us");
+                send_pausing(&client, &token.update(&patch), &mut server)
+                    .await
+                    .map(drop)
+            } else {
+                send_pausing(&client, &token.sync_licenses(), &mut server)
+                    .await
+                    .map(drop)
+            };
+            (result.unwrap_err(), server.requests())
+        }
+
+        #[tokio::test]
+        async fn a_get_is_retried_after_a_timeout_while_reading_the_body() {
+            let (result, requests) = get(vec![stalled_body(HEAD_200), ok(TOKEN)], 4).await;
+            result.expect("the second attempt succeeds");
+            assert_eq!(requests.len(), 2, "{requests:?}");
+        }
+
+        #[tokio::test]
+        async fn a_get_is_retried_after_a_timeout_while_reading_a_429s_body() {
+            let (result, requests) = get(vec![stalled_body(HEAD_429), ok(TOKEN)], 4).await;
+            result.expect("the second attempt succeeds");
+            assert_eq!(requests.len(), 2, "{requests:?}");
+        }
+
+        #[tokio::test]
+        async fn a_get_is_retried_after_a_timeout_before_the_headers() {
+            let stall = Fault::Stall { head: "", body: "" };
+            let (result, requests) = get(vec![stall, ok(TOKEN)], 4).await;
+            result.expect("the second attempt succeeds");
+            assert_eq!(requests.len(), 2, "{requests:?}");
+        }
+
+        #[tokio::test]
+        async fn a_get_is_retried_when_the_connection_is_closed_or_reset() {
+            for fault in [Fault::Close, closed_in_body(), Fault::Reset] {
+                let (result, requests) = get(vec![fault.clone(), ok(TOKEN)], 4).await;
+                result.unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+                assert_eq!(requests.len(), 2, "{fault:?}: {requests:?}");
+            }
+        }
+
+        #[tokio::test]
+        async fn the_attempts_stay_bounded() {
+            let (result, requests) = get(
+                vec![Fault::Close, closed_in_body(), Fault::Reset, ok(TOKEN)],
+                3,
+            )
+            .await;
+            let err = result.unwrap_err();
+            assert!(
+                matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
+                "{err:?}"
+            );
+            assert_eq!(err.transport_kind(), Some(TransportKind::Reset), "{err:?}");
+            assert_eq!(requests.len(), 3, "{requests:?}");
+        }
+
+        #[tokio::test]
+        async fn post_and_patch_are_not_retried_once_they_may_have_reached_the_service() {
+            for (fault, kind) in [
+                (stalled_body(HEAD_200), TransportKind::BodyTimeout),
+                (Fault::Stall { head: "", body: "" }, TransportKind::Timeout),
+                (Fault::Close, TransportKind::Closed),
+                (closed_in_body(), TransportKind::Closed),
+                (Fault::Reset, TransportKind::Reset),
+            ] {
+                for patch in [false, true] {
+                    let (err, requests) = unsafe_method(fault.clone(), patch).await;
+                    assert!(matches!(err, Error::Transport(_)), "{fault:?}: {err:?}");
+                    assert_eq!(err.transport_kind(), Some(kind), "{fault:?}: {err:?}");
+                    assert_eq!(requests.len(), 1, "{fault:?}: {requests:?}");
+                    // A reset connection's request is not read.
+                    let method = if patch { "PATCH " } else { "POST " };
+                    let reset = matches!(fault, Fault::Reset);
+                    assert!(reset || requests[0].starts_with(method), "{requests:?}");
+                }
+            }
+        }
     }
 }

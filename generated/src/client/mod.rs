@@ -20,7 +20,9 @@
 //! # Tracing
 //!
 //! The client reports through [`tracing`](https://docs.rs/tracing) (no subscriber, no
-//! output unless the application installs one):
+//! output unless the application installs one). Every span and event has the target
+//! `graph_vpptoken`, whatever module it comes from, so that one filter directive,
+//! `graph_vpptoken=debug`, shows them all:
 //!
 //! - a span `graph.request` (`INFO`) per request, over all its attempts, with the fields
 //!   `http.request.method`, `url.template` (the URL template, such as
@@ -28,14 +30,33 @@
 //!   query), and, once a response has come, `http.response.status_code` and Graph's
 //!   `request_id` and `client_request_id` (the response headers `request-id` and
 //!   `client-request-id`, to quote to Microsoft support);
+//! - an event `request completed` (`DEBUG`) when a request has its outcome, one per request:
+//!   `http.request.method`, `url.template`, the final `http.response.status_code` (when a
+//!   response came), the `duration` over all attempts, Graph's `request_id`, and, for a
+//!   failure without an error status, the `error` (such as
+//!   `HTTP transport error: connection refused`). `DEBUG`, because a library does not fill an
+//!   application's `INFO` log with every request;
 //! - an event `retrying the request` (`INFO`) per retry, with the `attempt` that failed, its
-//!   `http.response.status_code` (or the `reason`: `throttled`, `unavailable`, `connect`,
-//!   `timeout`), the `wait` before the next attempt and whether it came from `Retry-After`;
+//!   `http.response.status_code` and `request_id` (when a response came), the `reason`
+//!   (`throttled`, `unavailable`, `connect`, `timeout`, `body_timeout`, `connection_closed`,
+//!   `connection_reset`), the `wait` before the next attempt and whether it came from
+//!   `Retry-After`;
+//! - an event `giving up on the request` (`WARN`) when the retries ran out
+//!   ([`Error::RetriesExhausted`]), with the fields of `request completed`, the `attempts`
+//!   and the `reason` of the last failure;
 //! - an event `read a page` (`DEBUG`) per page of an [`ItemStream`], with the `page` number,
 //!   the number of `items`, whether `more` follow, and the `url.template`; and an event
 //!   `cannot decode an item` (`DEBUG`) per item of it that does not decode, with the `page`
 //!   number, the `item`'s index in the page and the `url.template`;
 //! - an event `polled the license sync` (`DEBUG`) per poll of [`sync::SyncWait`].
+//!
+//! With `tracing-subscriber` (and its `env-filter` feature), a program that calls
+//! `tracing_subscriber::fmt().with_env_filter("graph_vpptoken=debug").init()` prints a line
+//! per request such as:
+//!
+//! ```text
+//! 2026-01-05T10:00:00.000000Z DEBUG graph.request{url.template="/deviceAppManagement/vppTokens/{vppToken-id}" http.request.method="GET"}: graph_vpptoken: request completed http.request.method="GET" url.template="/deviceAppManagement/vppTokens/{vppToken-id}" http.response.status_code=200 duration=84.2ms request_id="3f9c2a1e-55d4-4c7b-9a0e-0d1c2b3a4f5e"
+//! ```
 //!
 //! No span or event carries a secret: not the access token nor the `Authorization` header,
 //! not a request or response body, not a next link (whose query holds a skip token).
@@ -90,6 +111,8 @@ mod execute;
 mod paging;
 mod retry;
 pub mod sync;
+#[cfg(test)]
+mod testing;
 mod tls;
 
 use std::fmt;
@@ -104,12 +127,16 @@ pub use auth::{TokenFuture, TokenSource};
 #[allow(deprecated)]
 pub use builder::DEFAULT_BASE_URL;
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT};
-pub use error::{BoxError, Error};
+pub use error::{BoxError, Error, TransportKind};
 pub use paging::ItemStream;
 pub use retry::{Jitter, RetryPolicy};
 pub use tls::http_client_builder;
 
 pub(crate) use execute::send_bound;
+
+/// The target of the client's spans and events: the crate's name, whatever the module, so
+/// that a filter such as `graph_vpptoken=debug` selects them all.
+pub(crate) const TARGET: &str = "graph_vpptoken";
 
 /// Sends Graph requests over HTTP. Cheap to clone: clones share one connection pool and
 /// configuration.

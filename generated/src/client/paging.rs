@@ -296,6 +296,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for ItemStream<T> {
                     }) => {
                         this.pages += 1;
                         tracing::debug!(
+                            target: super::TARGET,
                             page = this.pages,
                             items = page.value.len(),
                             more = page.next_link.is_some(),

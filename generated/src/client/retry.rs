@@ -21,10 +21,22 @@ pub enum Jitter {
 
 /// When a request is tried again, and how long the client waits before it does.
 ///
-/// - Only `429 Too Many Requests` and `503 Service Unavailable` responses are retried, and
-///   transport failures that happened before the request reached the service (connection
-///   errors) or, for idempotent methods (`GET`, `PUT`, `DELETE`, …), timeouts. Every other
-///   status and failure is returned at once.
+/// - `429 Too Many Requests` and `503 Service Unavailable` responses are retried, for every
+///   method.
+/// - A connection that could not be opened is retried, for every method: the request never
+///   reached the service.
+/// - For idempotent methods only (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`: RFC 9110
+///   §9.2.2), a timeout, before the response's headers or while its body is read (the body of
+///   a `429` or `503` too), and a connection closed or reset before a complete response, its
+///   body included, are retried. `POST` and `PATCH` are not: the service may have acted on
+///   them already, and doing it twice is not the same as doing it once.
+/// - Every other status and failure is returned at once.
+///
+/// A retried request may have reached the service before: an idempotent request has the same
+/// effect done twice, but not always the same answer. A `DELETE` whose first attempt deleted
+/// the token, and whose response was then lost, answers `404 Not Found` on the next attempt;
+/// treat that `404` as done when the request was retried (the client's `retrying the request`
+/// events say so).
 /// - The wait is the response's `Retry-After` (seconds or an HTTP date) when it has one, else
 ///   an exponential backoff: `base_delay × 2^(retry − 1)`, capped at `max_delay`, with
 ///   [`Jitter`].

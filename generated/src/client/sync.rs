@@ -348,6 +348,7 @@ fn finish<T: SyncToken>(token: T) -> Result<T, SyncError<T>> {
 
 fn log_poll<T: SyncToken>(poll: u32, token: &T, finished: bool) {
     tracing::debug!(
+        target: super::TARGET,
         poll,
         status = token.sync_status(),
         finished,
@@ -449,8 +450,9 @@ pub enum SyncError<T> {
         /// The last token seen, if any.
         last: Option<Box<T>>,
     },
-    /// A request failed: reading the token, or starting the sync.
-    #[error("a request of the license sync failed: {source}")]
+    /// A request failed: reading the token, or starting the sync. The request's [`Error`] is
+    /// the [`source`](std::error::Error::source).
+    #[error("a request of the license sync failed")]
     Request {
         /// Why the request failed.
         source: Error,
