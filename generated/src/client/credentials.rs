@@ -12,6 +12,11 @@ use crate::runtime::redact::Secrets;
 /// answered within minutes, so the last few cover every response that can still arrive.
 const REMEMBERED: usize = 8;
 
+/// The shortest token scrubbed. A real access token is hundreds of characters long; a
+/// shorter one (a placeholder in a test) would have its letters replaced all over every
+/// message.
+const SHORTEST: usize = 8;
+
 /// The access tokens a client has sent (the most recent [`REMEMBERED`] distinct ones), shared
 /// by its clones: whatever the token came from, a fixed bearer token, a
 /// [`TokenSource`](super::TokenSource) or a Microsoft Entra ID credential.
@@ -28,10 +33,10 @@ struct State {
 }
 
 impl SentCredentials {
-    /// Remembers `token`, about to be sent.
+    /// Remembers `token`, about to be sent (unless it is shorter than [`SHORTEST`]).
     pub(crate) fn remember(&self, token: &str) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        if token.is_empty() || state.tokens.iter().any(|t| t == token) {
+        if token.len() < SHORTEST || state.tokens.iter().any(|t| t == token) {
             return;
         }
         if state.tokens.len() == REMEMBERED {
@@ -74,16 +79,18 @@ mod tests {
         let sent = SentCredentials::default();
         assert_eq!(sent.scrub("nothing yet"), "nothing yet");
         sent.remember("");
+        sent.remember("short");
+        assert_eq!(sent.scrub("short"), "short");
         sent.remember("first-token");
         sent.remember("first-token");
         assert_eq!(sent.secrets().sent_values(), 1);
         for i in 0..REMEMBERED {
-            sent.remember(&format!("later-{i}"));
+            sent.remember(&format!("later-token-{i}"));
         }
         assert_eq!(sent.secrets().sent_values(), REMEMBERED);
         assert_eq!(sent.scrub("first-token"), "first-token");
         assert_eq!(
-            sent.scrub("later-0 and later-7"),
+            sent.scrub("later-token-0 and later-token-7"),
             "[redacted] and [redacted]"
         );
         assert_eq!(format!("{sent:?}"), "SentCredentials { tokens: 8 }");

@@ -66,7 +66,7 @@
 //! service that echoes it back (in an error message, `innerError`, a header or a body that
 //! is not JSON) has it replaced by `[redacted]`, whether it is written as sent, JSON-escaped
 //! or percent-encoded. The client remembers, for this, the last eight tokens it has sent,
-//! whatever gave them, and scrubs them from every error it returns (the `source()` chain and
+//! whatever gave them (a token shorter than 8 characters, a placeholder, is not scrubbed), and scrubs them from every error it returns (the `source()` chain and
 //! the [`GraphError`](crate::runtime::GraphError) body included). It is given as a string
 //! ([`ClientBuilder::bearer_token`]), asked of a [`TokenSource`] before every attempt, or
 //! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
