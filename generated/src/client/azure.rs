@@ -41,8 +41,8 @@
 //! crate's TLS configuration:
 //!
 //! ```no_run
-//! use azure_core::credentials::Secret;
-//! use azure_identity::{ClientSecretCredential, ClientSecretCredentialOptions};
+//! use graph_vpptoken::azure_core::credentials::Secret;
+//! use graph_vpptoken::azure_identity::{ClientSecretCredential, ClientSecretCredentialOptions};
 //! use graph_vpptoken::client::Client;
 //!
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {
