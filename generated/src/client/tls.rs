@@ -31,10 +31,11 @@
 //! - **A FIPS 140-3 path.** aws-lc-rs is the provider of rustls' `fips` feature, which an
 //!   application can turn on for its whole dependency graph.
 //!
-//! The price is the build: aws-lc-sys compiles aws-lc's C code, about 40 s more of a clean
-//! debug build of a program with the client on a 2-core machine (BENCHMARKS.md, "Build cost of
-//! the client"), and it needs a C compiler (on Windows, prebuilt NASM objects are used). Later
-//! builds reuse it.
+//! The price is the build: aws-lc-sys compiles aws-lc's C code. A clean debug build of a small
+//! program with the client took 133 s and 138 s of CPU time with aws-lc-rs against 95 s and
+//! 99 s with ring (106 crates against 102; 92 s of wall time on a quiet 2-core machine), so
+//! about 40 s more (BENCHMARKS.md, "Build cost of the client"). It needs a C compiler (on
+//! Windows, prebuilt NASM objects are used). Later builds reuse it.
 //!
 //! # ring
 //!
