@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Clean debug builds of the same program (list the vppTokens of a tenant) on graph-vpptoken's
-# client (ring, then aws-lc-rs) and on graph-rs-sdk, one after the other, each in a fresh
+# client (aws-lc-rs, then ring) and on graph-rs-sdk, one after the other, each in a fresh
 # target folder, sources fetched beforehand. Prints wall time and crate count of each.
 #
 #   tests/build_cost/run.sh          # see BENCHMARKS.md, "Build cost of the client"
@@ -25,7 +25,7 @@ build() { # build LABEL MANIFEST [CARGO ARGS...]
   echo "$label: clean build ${seconds} s, ${crates} crates"
   rm -rf "$target"
 }
-build "graph-vpptoken, client (rustls + ring)" graph-vpptoken/Cargo.toml
-build "graph-vpptoken, client + aws-lc-rs" graph-vpptoken/Cargo.toml --features aws-lc-rs
+build "graph-vpptoken, client (rustls + aws-lc-rs, the default)" graph-vpptoken/Cargo.toml
+build "graph-vpptoken, client + tls-ring" graph-vpptoken/Cargo.toml --no-default-features --features ring
 build "graph-rs-sdk 3.0.1, default features (native-tls)" graph-rs-sdk/Cargo.toml
 uptime

@@ -72,10 +72,20 @@
 //! (cargo feature `azure-identity`, see [`azure`]) obtained from a Microsoft Entra ID
 //! credential of the `azure_identity` crate, cached and refreshed before it expires.
 //!
-//! TLS is rustls with the ring crypto provider and the platform's certificate verifier,
-//! given to the clients this crate builds and to [`http_client_builder`] alone (the
-//! process-wide rustls default is neither read nor installed); the cargo feature `aws-lc-rs`
-//! uses aws-lc-rs instead, for post-quantum key exchange or a FIPS module.
+//! TLS is rustls with the platform's certificate verifier and a crypto provider given to the
+//! clients this crate builds and to [`http_client_builder`] alone (the process-wide rustls
+//! default is neither read nor installed):
+//!
+//! - aws-lc-rs (the default feature `tls-aws-lc-rs`) prefers the hybrid post-quantum key
+//!   exchange X25519MLKEM768, so that traffic recorded today (VPP token strings, access
+//!   tokens, client secrets) cannot be decrypted later by a quantum computer; it is rustls'
+//!   and reqwest's default, and the provider of rustls' FIPS mode. Its C code costs about
+//!   40 s more of a clean build than ring.
+//! - ring (`tls-ring`, with `default-features = false`) builds quicker but has no
+//!   post-quantum key exchange, for which rustls 0.23.48 deprecated its provider.
+//!
+//! When both features are on, aws-lc-rs is used; with `client` and neither, the crate does
+//! not compile and says which to turn on.
 //!
 //! The futures need a Tokio runtime (for the timers and `reqwest`'s I/O).
 //!

@@ -13,7 +13,7 @@
 //! ```no_run
 //! use graph_vpptoken::beta;
 //! use graph_vpptoken::runtime::Operation;
-//! # fn send(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
+//! # fn send(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
 //!
 //! let call = beta::device_app_management()
 //!     .vpp_tokens()

@@ -18,8 +18,9 @@
 //!
 //! ```no_run
 //! use graph_vpptoken::runtime::{DateTimeOffset, Operation};
+//! use graph_vpptoken::time::OffsetDateTime;
 //! use graph_vpptoken::v1_0::{self, VppToken, VppTokenProperty, VppTokenState};
-//! # fn send(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
+//! # fn send(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
 //!
 //! let list = v1_0::device_app_management()
 //!     .vpp_tokens()
@@ -42,7 +43,7 @@
 //!     page = next.parse_response(&send(next.to_request()?))?;
 //! }
 //!
-//! let now = DateTimeOffset::from(time::OffsetDateTime::now_utc());
+//! let now = DateTimeOffset::from(OffsetDateTime::now_utc());
 //! for token in &tokens {
 //!     let healthy = token.state == Some(VppTokenState::Valid);
 //!     let expired = token

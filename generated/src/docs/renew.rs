@@ -12,7 +12,7 @@
 //! ```no_run
 //! use graph_vpptoken::runtime::Operation;
 //! use graph_vpptoken::v1_0::{self, VppTokenPatch};
-//! # fn send(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
+//! # fn send(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
 //! # let token_id = "";
 //!
 //! // The token string downloaded from Apple Business Manager.

@@ -19,7 +19,7 @@
 //! ```no_run
 //! use graph_vpptoken::beta::{self, AnyVppTokenActionResult, RevokeLicensesParameters, VppTokenProperty};
 //! use graph_vpptoken::runtime::Operation;
-//! # fn send(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
+//! # fn send(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
 //! # let token_id = "";
 //!
 //! let token = beta::device_app_management().vpp_tokens().by_id(token_id);

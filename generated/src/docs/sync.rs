@@ -43,7 +43,7 @@
 //! ```no_run
 //! use graph_vpptoken::runtime::Operation;
 //! use graph_vpptoken::v1_0::{self, VppTokenSyncStatus};
-//! # fn send(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
+//! # fn send(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
 //! # let token_id = "";
 //!
 //! let token = v1_0::device_app_management().vpp_tokens().by_id(token_id);

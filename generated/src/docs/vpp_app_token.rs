@@ -20,8 +20,8 @@
 //! **Beta**: read the app's `vppTokenId`, then the token.
 //!
 //! ```no_run
-//! use graph_vpptoken::beta;
 //! use graph_vpptoken::runtime::{Operation, RequestPath};
+//! use graph_vpptoken::{beta, http, serde_json};
 //! # fn send(_: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> { unimplemented!() }
 //! # fn send_op(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
 //! # let app_id = "";
@@ -51,8 +51,8 @@
 //! ```no_run
 //! use graph_vpptoken::runtime::Operation;
 //! use graph_vpptoken::v1_0::{self, VppTokenProperty};
-//! # fn send_op(_: http::Request<graph_vpptoken::runtime::RequestBody>) -> http::Response<Vec<u8>> { unimplemented!() }
-//! # let app: serde_json::Value = serde_json::Value::Null;
+//! # fn send_op(_: graph_vpptoken::http::Request<graph_vpptoken::runtime::RequestBody>) -> graph_vpptoken::http::Response<Vec<u8>> { unimplemented!() }
+//! # let app = graph_vpptoken::serde_json::Value::Null;
 //!
 //! // `app` is the JSON of GET /deviceAppManagement/mobileApps/{id} (an iosVppApp), read as above.
 //! let apple_id = app["vppTokenAppleId"].as_str();
