@@ -581,7 +581,10 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = Entity;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.entity object")
             }
 
@@ -592,19 +595,25 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 let mut value = <Entity as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "id" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.id,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "id" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.id,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -629,8 +638,9 @@ pub struct VppToken {
     /// The protocol by which apps of this token are delivered to Apple devices.
     ///
     /// Wire name `appleDeviceAppDeliveryProtocolType`.
-    pub apple_device_app_delivery_protocol_type:
-        ::core::option::Option<AppleDeviceDeliveryProtocol>,
+    pub apple_device_app_delivery_protocol_type: ::core::option::Option<
+        AppleDeviceDeliveryProtocol,
+    >,
     /// The Apple ID of the account the token was issued to.
     ///
     /// Wire name `appleId`.
@@ -682,7 +692,9 @@ pub struct VppToken {
     /// The identifiers of the role scope tags assigned to the token.
     ///
     /// Wire name `roleScopeTagIds`.
-    pub role_scope_tag_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub role_scope_tag_ids: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The token's current state: `unknown`, `valid`, `expired`, `invalid`, `assignedToExternalMDM` or `duplicateLocationId`.
     ///
     /// Wire name `state`.
@@ -694,7 +706,9 @@ pub struct VppToken {
     /// The results of actions run on the token, such as revoking its licenses.
     ///
     /// Wire name `tokenActionResults`.
-    pub token_action_results: ::core::option::Option<::std::vec::Vec<AnyVppTokenActionResult>>,
+    pub token_action_results: ::core::option::Option<
+        ::std::vec::Vec<AnyVppTokenActionResult>,
+    >,
     /// The kind of volume purchase program the token is tied to: `business` or `education`.
     ///
     /// Wire name `vppTokenAccountType`.
@@ -715,13 +729,19 @@ impl VppToken {
     }
 
     /// Sets the type annotation `@odata.type`.
-    pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.odata_type = ::core::option::Option::Some(value.into());
         self
     }
 
     /// Sets `id`.
-    pub fn id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.id = ::core::option::Option::Some(value.into());
         self
     }
@@ -731,12 +751,17 @@ impl VppToken {
         mut self,
         value: AppleDeviceDeliveryProtocol,
     ) -> Self {
-        self.apple_device_app_delivery_protocol_type = ::core::option::Option::Some(value);
+        self.apple_device_app_delivery_protocol_type = ::core::option::Option::Some(
+            value,
+        );
         self
     }
 
     /// Sets `appleId`.
-    pub fn apple_id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.apple_id = ::core::option::Option::Some(value.into());
         self
     }
@@ -749,7 +774,9 @@ impl VppToken {
 
     /// Sets `claimTokenManagementFromExternalMdm`.
     pub fn claim_token_management_from_external_mdm(mut self, value: bool) -> Self {
-        self.claim_token_management_from_external_mdm = ::core::option::Option::Some(value);
+        self.claim_token_management_from_external_mdm = ::core::option::Option::Some(
+            value,
+        );
         self
     }
 
@@ -820,7 +847,10 @@ impl VppToken {
     }
 
     /// Sets `roleScopeTagIds`.
-    pub fn role_scope_tag_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn role_scope_tag_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
         self.role_scope_tag_ids = ::core::option::Option::Some(value);
         self
     }
@@ -832,13 +862,19 @@ impl VppToken {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token = ::core::option::Option::Some(value.into());
         self
     }
 
     /// Sets `tokenActionResults`.
-    pub fn token_action_results(mut self, value: ::std::vec::Vec<AnyVppTokenActionResult>) -> Self {
+    pub fn token_action_results(
+        mut self,
+        value: ::std::vec::Vec<AnyVppTokenActionResult>,
+    ) -> Self {
         self.token_action_results = ::core::option::Option::Some(value);
         self
     }
@@ -1003,7 +1039,9 @@ impl rt::serde::Serialize for VppToken {
                     self.claim_token_management_from_external_mdm.is_some()
                 }
                 "countryOrRegion" => self.country_or_region.is_some(),
-                "dataSharingConsentGranted" => self.data_sharing_consent_granted.is_some(),
+                "dataSharingConsentGranted" => {
+                    self.data_sharing_consent_granted.is_some()
+                }
                 "displayName" => self.display_name.is_some(),
                 "expirationDateTime" => self.expiration_date_time.is_some(),
                 "lastModifiedDateTime" => self.last_modified_date_time.is_some(),
@@ -1035,7 +1073,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppToken;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppToken object")
             }
 
@@ -1046,127 +1087,169 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 let mut value = <VppToken as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "id" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.id,
-                            &mut value.additional,
-                        )?,
-                        "appleDeviceAppDeliveryProtocolType" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.apple_device_app_delivery_protocol_type,
-                            &mut value.additional,
-                        )?,
-                        "appleId" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.apple_id,
-                            &mut value.additional,
-                        )?,
-                        "automaticallyUpdateApps" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.automatically_update_apps,
-                            &mut value.additional,
-                        )?,
-                        "claimTokenManagementFromExternalMdm" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.claim_token_management_from_external_mdm,
-                            &mut value.additional,
-                        )?,
-                        "countryOrRegion" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.country_or_region,
-                            &mut value.additional,
-                        )?,
-                        "dataSharingConsentGranted" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.data_sharing_consent_granted,
-                            &mut value.additional,
-                        )?,
-                        "displayName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.display_name,
-                            &mut value.additional,
-                        )?,
-                        "expirationDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.expiration_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastModifiedDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_modified_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastSyncDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_sync_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastSyncStatus" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_sync_status,
-                            &mut value.additional,
-                        )?,
-                        "locationName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.location_name,
-                            &mut value.additional,
-                        )?,
-                        "organizationName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.organization_name,
-                            &mut value.additional,
-                        )?,
-                        "roleScopeTagIds" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.role_scope_tag_ids,
-                            &mut value.additional,
-                        )?,
-                        "state" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.state,
-                            &mut value.additional,
-                        )?,
-                        "token" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.token,
-                            &mut value.additional,
-                        )?,
-                        "tokenActionResults" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.token_action_results,
-                            &mut value.additional,
-                        )?,
-                        "vppTokenAccountType" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.vpp_token_account_type,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "id" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.id,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleDeviceAppDeliveryProtocolType" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.apple_device_app_delivery_protocol_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.apple_id,
+                                &mut value.additional,
+                            )?
+                        }
+                        "automaticallyUpdateApps" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.automatically_update_apps,
+                                &mut value.additional,
+                            )?
+                        }
+                        "claimTokenManagementFromExternalMdm" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.claim_token_management_from_external_mdm,
+                                &mut value.additional,
+                            )?
+                        }
+                        "countryOrRegion" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.country_or_region,
+                                &mut value.additional,
+                            )?
+                        }
+                        "dataSharingConsentGranted" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.data_sharing_consent_granted,
+                                &mut value.additional,
+                            )?
+                        }
+                        "displayName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.display_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "expirationDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.expiration_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastModifiedDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_modified_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastSyncDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastSyncStatus" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_status,
+                                &mut value.additional,
+                            )?
+                        }
+                        "locationName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.location_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "organizationName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "roleScopeTagIds" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.role_scope_tag_ids,
+                                &mut value.additional,
+                            )?
+                        }
+                        "state" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.state,
+                                &mut value.additional,
+                            )?
+                        }
+                        "token" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.token,
+                                &mut value.additional,
+                            )?
+                        }
+                        "tokenActionResults" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.token_action_results,
+                                &mut value.additional,
+                            )?
+                        }
+                        "vppTokenAccountType" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_account_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -1281,7 +1364,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenActionResult;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenActionResult object")
             }
 
@@ -1292,37 +1378,49 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenActionResult {
                 let mut value = <VppTokenActionResult as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "actionName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.action_name,
-                            &mut value.additional,
-                        )?,
-                        "actionState" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.action_state,
-                            &mut value.additional,
-                        )?,
-                        "lastUpdatedDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_updated_date_time,
-                            &mut value.additional,
-                        )?,
-                        "startDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.start_date_time,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "actionName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.action_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "actionState" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.action_state,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastUpdatedDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_updated_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "startDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.start_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -1448,7 +1546,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenLicenseSummary;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenLicenseSummary object")
             }
 
@@ -1459,43 +1560,57 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenLicenseSummary {
                 let mut value = <VppTokenLicenseSummary as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "appleId" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.apple_id,
-                            &mut value.additional,
-                        )?,
-                        "availableLicenseCount" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.available_license_count,
-                            &mut value.additional,
-                        )?,
-                        "organizationName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.organization_name,
-                            &mut value.additional,
-                        )?,
-                        "usedLicenseCount" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.used_license_count,
-                            &mut value.additional,
-                        )?,
-                        "vppTokenId" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.vpp_token_id,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.apple_id,
+                                &mut value.additional,
+                            )?
+                        }
+                        "availableLicenseCount" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.available_license_count,
+                                &mut value.additional,
+                            )?
+                        }
+                        "organizationName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "usedLicenseCount" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.used_license_count,
+                                &mut value.additional,
+                            )?
+                        }
+                        "vppTokenId" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_id,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -1643,68 +1758,89 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenRevokeLicensesActionResult {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenRevokeLicensesActionResult;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str("a microsoft.graph.vppTokenRevokeLicensesActionResult object")
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
+                f.write_str(
+                    "a microsoft.graph.vppTokenRevokeLicensesActionResult object",
+                )
             }
 
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut map: __A,
-            ) -> ::core::result::Result<VppTokenRevokeLicensesActionResult, __A::Error>
-            {
-                let mut value =
-                    <VppTokenRevokeLicensesActionResult as ::core::default::Default>::default();
+            ) -> ::core::result::Result<VppTokenRevokeLicensesActionResult, __A::Error> {
+                let mut value = <VppTokenRevokeLicensesActionResult as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "actionName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.action_name,
-                            &mut value.additional,
-                        )?,
-                        "actionState" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.action_state,
-                            &mut value.additional,
-                        )?,
-                        "lastUpdatedDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_updated_date_time,
-                            &mut value.additional,
-                        )?,
-                        "startDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.start_date_time,
-                            &mut value.additional,
-                        )?,
-                        "actionFailureReason" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.action_failure_reason,
-                            &mut value.additional,
-                        )?,
-                        "failedLicensesCount" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.failed_licenses_count,
-                            &mut value.additional,
-                        )?,
-                        "totalLicensesCount" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.total_licenses_count,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "actionName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.action_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "actionState" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.action_state,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastUpdatedDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_updated_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "startDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.start_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "actionFailureReason" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.action_failure_reason,
+                                &mut value.additional,
+                            )?
+                        }
+                        "failedLicensesCount" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.failed_licenses_count,
+                                &mut value.additional,
+                            )?
+                        }
+                        "totalLicensesCount" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.total_licenses_count,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -1731,7 +1867,9 @@ impl AnyVppTokenActionResult {
     pub fn odata_type(&self) -> ::core::option::Option<&str> {
         match self {
             Self::VppTokenActionResult(value) => value.odata_type.as_deref(),
-            Self::VppTokenRevokeLicensesActionResult(value) => value.odata_type.as_deref(),
+            Self::VppTokenRevokeLicensesActionResult(value) => {
+                value.odata_type.as_deref()
+            }
         }
     }
 }
@@ -1742,12 +1880,14 @@ impl ::core::convert::From<VppTokenActionResult> for AnyVppTokenActionResult {
     }
 }
 
-impl ::core::convert::From<VppTokenRevokeLicensesActionResult> for AnyVppTokenActionResult {
+impl ::core::convert::From<VppTokenRevokeLicensesActionResult>
+for AnyVppTokenActionResult {
     /// Wraps the value, setting its `@odata.type` if it has none, so that the service can tell its type.
     fn from(mut value: VppTokenRevokeLicensesActionResult) -> Self {
         if value.odata_type.is_none() {
-            value.odata_type =
-                Some("#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned());
+            value.odata_type = Some(
+                "#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned(),
+            );
         }
         Self::VppTokenRevokeLicensesActionResult(value)
     }
@@ -1761,11 +1901,16 @@ impl rt::serde::Serialize for AnyVppTokenActionResult {
         serializer: __S,
     ) -> ::core::result::Result<__S::Ok, __S::Error> {
         match self {
-            Self::VppTokenActionResult(value) => rt::serde::Serialize::serialize(value, serializer),
-            Self::VppTokenRevokeLicensesActionResult(value) if value.odata_type.is_none() => {
+            Self::VppTokenActionResult(value) => {
+                rt::serde::Serialize::serialize(value, serializer)
+            }
+            Self::VppTokenRevokeLicensesActionResult(
+                value,
+            ) if value.odata_type.is_none() => {
                 let mut value = value.clone();
-                value.odata_type =
-                    Some("#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned());
+                value.odata_type = Some(
+                    "#microsoft.graph.vppTokenRevokeLicensesActionResult".to_owned(),
+                );
                 rt::serde::Serialize::serialize(&value, serializer)
             }
             Self::VppTokenRevokeLicensesActionResult(value) => {
@@ -1784,7 +1929,10 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = AnyVppTokenActionResult;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppTokenActionResult or a derived type")
             }
 
@@ -1797,61 +1945,85 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                 let mut additional = rt::json::Map::new();
                 let mut p_action_name: ::core::option::Option<::std::string::String> = None;
                 let mut p_action_state: ::core::option::Option<ActionState> = None;
-                let mut p_last_updated_date_time: ::core::option::Option<rt::DateTimeOffset> = None;
+                let mut p_last_updated_date_time: ::core::option::Option<
+                    rt::DateTimeOffset,
+                > = None;
                 let mut p_start_date_time: ::core::option::Option<rt::DateTimeOffset> = None;
-                let mut p_action_failure_reason: ::core::option::Option<rt::json::RawJson> = None;
-                let mut p_failed_licenses_count: ::core::option::Option<rt::json::RawJson> = None;
-                let mut p_total_licenses_count: ::core::option::Option<rt::json::RawJson> = None;
+                let mut p_action_failure_reason: ::core::option::Option<
+                    rt::json::RawJson,
+                > = None;
+                let mut p_failed_licenses_count: ::core::option::Option<
+                    rt::json::RawJson,
+                > = None;
+                let mut p_total_licenses_count: ::core::option::Option<
+                    rt::json::RawJson,
+                > = None;
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut odata_type,
-                            &mut additional,
-                        )?,
-                        "actionName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut p_action_name,
-                            &mut additional,
-                        )?,
-                        "actionState" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut p_action_state,
-                            &mut additional,
-                        )?,
-                        "lastUpdatedDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut p_last_updated_date_time,
-                            &mut additional,
-                        )?,
-                        "startDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut p_start_date_time,
-                            &mut additional,
-                        )?,
-                        "actionFailureReason" => rt::json::next_deferred(
-                            &mut map,
-                            key,
-                            &mut p_action_failure_reason,
-                            &mut additional,
-                        )?,
-                        "failedLicensesCount" => rt::json::next_deferred(
-                            &mut map,
-                            key,
-                            &mut p_failed_licenses_count,
-                            &mut additional,
-                        )?,
-                        "totalLicensesCount" => rt::json::next_deferred(
-                            &mut map,
-                            key,
-                            &mut p_total_licenses_count,
-                            &mut additional,
-                        )?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut odata_type,
+                                &mut additional,
+                            )?
+                        }
+                        "actionName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut p_action_name,
+                                &mut additional,
+                            )?
+                        }
+                        "actionState" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut p_action_state,
+                                &mut additional,
+                            )?
+                        }
+                        "lastUpdatedDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut p_last_updated_date_time,
+                                &mut additional,
+                            )?
+                        }
+                        "startDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut p_start_date_time,
+                                &mut additional,
+                            )?
+                        }
+                        "actionFailureReason" => {
+                            rt::json::next_deferred(
+                                &mut map,
+                                key,
+                                &mut p_action_failure_reason,
+                                &mut additional,
+                            )?
+                        }
+                        "failedLicensesCount" => {
+                            rt::json::next_deferred(
+                                &mut map,
+                                key,
+                                &mut p_failed_licenses_count,
+                                &mut additional,
+                            )?
+                        }
+                        "totalLicensesCount" => {
+                            rt::json::next_deferred(
+                                &mut map,
+                                key,
+                                &mut p_total_licenses_count,
+                                &mut additional,
+                            )?
+                        }
                         _ => rt::json::next_unknown(&mut map, key, &mut additional)?,
                     }
                 }
@@ -1860,31 +2032,31 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                     which,
                     "microsoft.graph.vppTokenRevokeLicensesActionResult",
                 ) {
-                    return Ok(AnyVppTokenActionResult::VppTokenRevokeLicensesActionResult(
-                        VppTokenRevokeLicensesActionResult {
+                    return Ok(
+                        AnyVppTokenActionResult::VppTokenRevokeLicensesActionResult(VppTokenRevokeLicensesActionResult {
                             odata_type,
                             action_name: p_action_name,
                             action_state: p_action_state,
                             last_updated_date_time: p_last_updated_date_time,
                             start_date_time: p_start_date_time,
                             action_failure_reason: rt::json::decode_deferred(
-                                "actionFailureReason",
-                                p_action_failure_reason,
-                            )
-                            .map_err(__A::Error::custom)?,
+                                    "actionFailureReason",
+                                    p_action_failure_reason,
+                                )
+                                .map_err(__A::Error::custom)?,
                             failed_licenses_count: rt::json::decode_deferred(
-                                "failedLicensesCount",
-                                p_failed_licenses_count,
-                            )
-                            .map_err(__A::Error::custom)?,
+                                    "failedLicensesCount",
+                                    p_failed_licenses_count,
+                                )
+                                .map_err(__A::Error::custom)?,
                             total_licenses_count: rt::json::decode_deferred(
-                                "totalLicensesCount",
-                                p_total_licenses_count,
-                            )
-                            .map_err(__A::Error::custom)?,
+                                    "totalLicensesCount",
+                                    p_total_licenses_count,
+                                )
+                                .map_err(__A::Error::custom)?,
                             additional,
-                        },
-                    ));
+                        }),
+                    );
                 }
                 rt::json::keep_raw(
                     &mut additional,
@@ -1901,16 +2073,16 @@ impl<'de> rt::serde::Deserialize<'de> for AnyVppTokenActionResult {
                     "totalLicensesCount",
                     p_total_licenses_count,
                 );
-                Ok(AnyVppTokenActionResult::VppTokenActionResult(
-                    VppTokenActionResult {
+                Ok(
+                    AnyVppTokenActionResult::VppTokenActionResult(VppTokenActionResult {
                         odata_type,
                         action_name: p_action_name,
                         action_state: p_action_state,
                         last_updated_date_time: p_last_updated_date_time,
                         start_date_time: p_start_date_time,
                         additional,
-                    },
-                ))
+                    }),
+                )
             }
         }
         deserializer.deserialize_map(__Visitor)

@@ -73,8 +73,12 @@ impl GraphRequestBuilder {
     }
 
     /// Requests under another service root, under its former name.
-    #[deprecated(note = "renamed to `with_service_root`; it takes the same URL, version included")]
-    pub fn with_base_url(base_url: impl ::core::convert::Into<::std::sync::Arc<str>>) -> Self {
+    #[deprecated(
+        note = "renamed to `with_service_root`; it takes the same URL, version included"
+    )]
+    pub fn with_base_url(
+        base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
+    ) -> Self {
         Self::with_service_root(base_url)
     }
 
@@ -143,11 +147,17 @@ impl VppTokenItemRequestBuilder {
     /// Takes back all app licenses assigned through this VPP token.
     ///
     /// `POST /deviceAppManagement/vppTokens/{vppToken-id}/revokeLicenses`
-    pub fn revoke_licenses(&self, parameters: &RevokeLicensesParameters) -> RevokeLicenses {
+    pub fn revoke_licenses(
+        &self,
+        parameters: &RevokeLicensesParameters,
+    ) -> RevokeLicenses {
         rt::ops::Invoke::action(
-            self.path
+            self
+                .path
                 .segment("revokeLicenses")
-                .with_template("/deviceAppManagement/vppTokens/{vppToken-id}/revokeLicenses"),
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/revokeLicenses",
+                ),
             Some(rt::JsonBody::new(parameters)),
         )
     }
@@ -157,9 +167,12 @@ impl VppTokenItemRequestBuilder {
     /// `POST /deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses`
     pub fn sync_licenses(&self) -> SyncLicenses {
         rt::ops::Invoke::action(
-            self.path
+            self
+                .path
                 .segment("syncLicenses")
-                .with_template("/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses"),
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses",
+                ),
             None,
         )
     }
@@ -181,7 +194,10 @@ impl VppTokensRequestBuilder {
     }
 
     /// Navigates to one `vppToken` by its key, `/deviceAppManagement/vppTokens/{vppToken-id}`. The key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl ::core::convert::AsRef<str>) -> VppTokenItemRequestBuilder {
+    pub fn by_id(
+        &self,
+        id: impl ::core::convert::AsRef<str>,
+    ) -> VppTokenItemRequestBuilder {
         VppTokenItemRequestBuilder {
             path: self.path.key(id.as_ref()),
         }
@@ -190,7 +206,8 @@ impl VppTokensRequestBuilder {
     /// Counts the `vppToken` objects: `GET /deviceAppManagement/vppTokens/$count`.
     pub fn count(&self) -> rt::ops::Count {
         rt::ops::Count::new(
-            self.path
+            self
+                .path
                 .segment("$count")
                 .with_template("/deviceAppManagement/vppTokens/$count"),
         )
@@ -213,7 +230,8 @@ impl VppTokensRequestBuilder {
     /// `GET /deviceAppManagement/vppTokens/getLicensesForApp(bundleId={bundleId})`
     pub fn get_licenses_for_app(&self, bundle_id: &str) -> GetLicensesForApp {
         rt::ops::Invoke::function(
-            self.path
+            self
+                .path
                 .function(
                     "getLicensesForApp",
                     &[("bundleId", rt::literal::string(bundle_id))],
@@ -229,7 +247,8 @@ impl VppTokensRequestBuilder {
     /// `POST /deviceAppManagement/vppTokens/syncLicenseCounts`
     pub fn sync_license_counts(&self) -> SyncLicenseCounts {
         rt::ops::Invoke::action(
-            self.path
+            self
+                .path
                 .segment("syncLicenseCounts")
                 .with_template("/deviceAppManagement/vppTokens/syncLicenseCounts"),
             None,
@@ -269,8 +288,9 @@ pub struct VppTokenPatch {
     /// The protocol by which apps of this token are delivered to Apple devices.
     ///
     /// Wire name `appleDeviceAppDeliveryProtocolType`; not nullable.
-    pub apple_device_app_delivery_protocol_type:
-        ::core::option::Option<AppleDeviceDeliveryProtocol>,
+    pub apple_device_app_delivery_protocol_type: ::core::option::Option<
+        AppleDeviceDeliveryProtocol,
+    >,
     /// The Apple ID of the account the token was issued to.
     ///
     /// Wire name `appleId`; nullable: can be set to `null`.
@@ -351,7 +371,10 @@ impl VppTokenPatch {
     }
 
     /// Sets the type annotation `@odata.type`.
-    pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.odata_type = Some(value.into());
         self
     }
@@ -366,7 +389,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `appleId`.
-    pub fn apple_id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.apple_id = rt::Patch::Value(value.into());
         self
     }
@@ -480,7 +506,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `roleScopeTagIds`.
-    pub fn role_scope_tag_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+    pub fn role_scope_tag_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
         self.role_scope_tag_ids = rt::Patch::Value(value);
         self
     }
@@ -498,7 +527,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token = rt::Patch::Value(value.into());
         self
     }
@@ -510,7 +542,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `tokenActionResults`.
-    pub fn token_action_results(mut self, value: ::std::vec::Vec<AnyVppTokenActionResult>) -> Self {
+    pub fn token_action_results(
+        mut self,
+        value: ::std::vec::Vec<AnyVppTokenActionResult>,
+    ) -> Self {
         self.token_action_results = rt::Patch::Value(value);
         self
     }
@@ -738,7 +773,9 @@ impl rt::serde::Serialize for VppTokenPatch {
                     self.claim_token_management_from_external_mdm.is_some()
                 }
                 "countryOrRegion" => !self.country_or_region.is_unset(),
-                "dataSharingConsentGranted" => self.data_sharing_consent_granted.is_some(),
+                "dataSharingConsentGranted" => {
+                    self.data_sharing_consent_granted.is_some()
+                }
                 "displayName" => !self.display_name.is_unset(),
                 "expirationDateTime" => self.expiration_date_time.is_some(),
                 "lastModifiedDateTime" => self.last_modified_date_time.is_some(),
@@ -770,7 +807,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenPatch {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenPatch;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("an update of a microsoft.graph.vppToken object")
             }
 
@@ -781,73 +821,125 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenPatch {
                 let mut value = <VppTokenPatch as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "appleDeviceAppDeliveryProtocolType" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.apple_device_app_delivery_protocol_type,
-                        )?,
-                        "appleId" => rt::json::next_patch(&mut map, key, &mut value.apple_id)?,
-                        "automaticallyUpdateApps" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.automatically_update_apps,
-                        )?,
-                        "claimTokenManagementFromExternalMdm" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.claim_token_management_from_external_mdm,
-                        )?,
-                        "countryOrRegion" => {
-                            rt::json::next_patch(&mut map, key, &mut value.country_or_region)?
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
                         }
-                        "dataSharingConsentGranted" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.data_sharing_consent_granted,
-                        )?,
+                        "appleDeviceAppDeliveryProtocolType" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.apple_device_app_delivery_protocol_type,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_patch(&mut map, key, &mut value.apple_id)?
+                        }
+                        "automaticallyUpdateApps" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.automatically_update_apps,
+                            )?
+                        }
+                        "claimTokenManagementFromExternalMdm" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.claim_token_management_from_external_mdm,
+                            )?
+                        }
+                        "countryOrRegion" => {
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.country_or_region,
+                            )?
+                        }
+                        "dataSharingConsentGranted" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.data_sharing_consent_granted,
+                            )?
+                        }
                         "displayName" => {
                             rt::json::next_patch(&mut map, key, &mut value.display_name)?
                         }
                         "expirationDateTime" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.expiration_date_time)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.expiration_date_time,
+                            )?
                         }
-                        "lastModifiedDateTime" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.last_modified_date_time,
-                        )?,
+                        "lastModifiedDateTime" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_modified_date_time,
+                            )?
+                        }
                         "lastSyncDateTime" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.last_sync_date_time)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_date_time,
+                            )?
                         }
                         "lastSyncStatus" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.last_sync_status)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_status,
+                            )?
                         }
                         "locationName" => {
-                            rt::json::next_patch(&mut map, key, &mut value.location_name)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.location_name,
+                            )?
                         }
                         "organizationName" => {
-                            rt::json::next_patch(&mut map, key, &mut value.organization_name)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                            )?
                         }
                         "roleScopeTagIds" => {
-                            rt::json::next_patch(&mut map, key, &mut value.role_scope_tag_ids)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.role_scope_tag_ids,
+                            )?
                         }
-                        "state" => rt::json::next_not_null(&mut map, key, &mut value.state)?,
+                        "state" => {
+                            rt::json::next_not_null(&mut map, key, &mut value.state)?
+                        }
                         "token" => rt::json::next_patch(&mut map, key, &mut value.token)?,
                         "tokenActionResults" => {
-                            rt::json::next_patch(&mut map, key, &mut value.token_action_results)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.token_action_results,
+                            )?
                         }
-                        "vppTokenAccountType" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.vpp_token_account_type,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "vppTokenAccountType" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_account_type,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -905,10 +997,14 @@ impl VppTokenProperty {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Id => "id",
-            Self::AppleDeviceAppDeliveryProtocolType => "appleDeviceAppDeliveryProtocolType",
+            Self::AppleDeviceAppDeliveryProtocolType => {
+                "appleDeviceAppDeliveryProtocolType"
+            }
             Self::AppleId => "appleId",
             Self::AutomaticallyUpdateApps => "automaticallyUpdateApps",
-            Self::ClaimTokenManagementFromExternalMdm => "claimTokenManagementFromExternalMdm",
+            Self::ClaimTokenManagementFromExternalMdm => {
+                "claimTokenManagementFromExternalMdm"
+            }
             Self::CountryOrRegion => "countryOrRegion",
             Self::DataSharingConsentGranted => "dataSharingConsentGranted",
             Self::DisplayName => "displayName",

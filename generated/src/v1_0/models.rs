@@ -317,7 +317,10 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = Entity;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.entity object")
             }
 
@@ -328,19 +331,25 @@ impl<'de> rt::serde::Deserialize<'de> for Entity {
                 let mut value = <Entity as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "id" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.id,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "id" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.id,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)
@@ -422,19 +431,28 @@ impl VppToken {
     }
 
     /// Sets the type annotation `@odata.type`.
-    pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.odata_type = ::core::option::Option::Some(value.into());
         self
     }
 
     /// Sets `id`.
-    pub fn id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.id = ::core::option::Option::Some(value.into());
         self
     }
 
     /// Sets `appleId`.
-    pub fn apple_id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.apple_id = ::core::option::Option::Some(value.into());
         self
     }
@@ -494,7 +512,10 @@ impl VppToken {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token = ::core::option::Option::Some(value.into());
         self
     }
@@ -638,7 +659,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppToken;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("a microsoft.graph.vppToken object")
             }
 
@@ -649,85 +673,113 @@ impl<'de> rt::serde::Deserialize<'de> for VppToken {
                 let mut value = <VppToken as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "id" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.id,
-                            &mut value.additional,
-                        )?,
-                        "appleId" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.apple_id,
-                            &mut value.additional,
-                        )?,
-                        "automaticallyUpdateApps" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.automatically_update_apps,
-                            &mut value.additional,
-                        )?,
-                        "countryOrRegion" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.country_or_region,
-                            &mut value.additional,
-                        )?,
-                        "expirationDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.expiration_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastModifiedDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_modified_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastSyncDateTime" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_sync_date_time,
-                            &mut value.additional,
-                        )?,
-                        "lastSyncStatus" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.last_sync_status,
-                            &mut value.additional,
-                        )?,
-                        "organizationName" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.organization_name,
-                            &mut value.additional,
-                        )?,
-                        "state" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.state,
-                            &mut value.additional,
-                        )?,
-                        "token" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.token,
-                            &mut value.additional,
-                        )?,
-                        "vppTokenAccountType" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.vpp_token_account_type,
-                            &mut value.additional,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "id" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.id,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.apple_id,
+                                &mut value.additional,
+                            )?
+                        }
+                        "automaticallyUpdateApps" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.automatically_update_apps,
+                                &mut value.additional,
+                            )?
+                        }
+                        "countryOrRegion" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.country_or_region,
+                                &mut value.additional,
+                            )?
+                        }
+                        "expirationDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.expiration_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastModifiedDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_modified_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastSyncDateTime" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_date_time,
+                                &mut value.additional,
+                            )?
+                        }
+                        "lastSyncStatus" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_status,
+                                &mut value.additional,
+                            )?
+                        }
+                        "organizationName" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                                &mut value.additional,
+                            )?
+                        }
+                        "state" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.state,
+                                &mut value.additional,
+                            )?
+                        }
+                        "token" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.token,
+                                &mut value.additional,
+                            )?
+                        }
+                        "vppTokenAccountType" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_account_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)

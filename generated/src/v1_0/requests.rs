@@ -73,8 +73,12 @@ impl GraphRequestBuilder {
     }
 
     /// Requests under another service root, under its former name.
-    #[deprecated(note = "renamed to `with_service_root`; it takes the same URL, version included")]
-    pub fn with_base_url(base_url: impl ::core::convert::Into<::std::sync::Arc<str>>) -> Self {
+    #[deprecated(
+        note = "renamed to `with_service_root`; it takes the same URL, version included"
+    )]
+    pub fn with_base_url(
+        base_url: impl ::core::convert::Into<::std::sync::Arc<str>>,
+    ) -> Self {
         Self::with_service_root(base_url)
     }
 
@@ -145,9 +149,12 @@ impl VppTokenItemRequestBuilder {
     /// `POST /deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses`
     pub fn sync_licenses(&self) -> SyncLicenses {
         rt::ops::Invoke::action(
-            self.path
+            self
+                .path
                 .segment("syncLicenses")
-                .with_template("/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses"),
+                .with_template(
+                    "/deviceAppManagement/vppTokens/{vppToken-id}/syncLicenses",
+                ),
             None,
         )
     }
@@ -169,7 +176,10 @@ impl VppTokensRequestBuilder {
     }
 
     /// Navigates to one `vppToken` by its key, `/deviceAppManagement/vppTokens/{vppToken-id}`. The key is percent-encoded as one path segment.
-    pub fn by_id(&self, id: impl ::core::convert::AsRef<str>) -> VppTokenItemRequestBuilder {
+    pub fn by_id(
+        &self,
+        id: impl ::core::convert::AsRef<str>,
+    ) -> VppTokenItemRequestBuilder {
         VppTokenItemRequestBuilder {
             path: self.path.key(id.as_ref()),
         }
@@ -178,7 +188,8 @@ impl VppTokensRequestBuilder {
     /// Counts the `vppToken` objects: `GET /deviceAppManagement/vppTokens/$count`.
     pub fn count(&self) -> rt::ops::Count {
         rt::ops::Count::new(
-            self.path
+            self
+                .path
                 .segment("$count")
                 .with_template("/deviceAppManagement/vppTokens/$count"),
         )
@@ -267,13 +278,19 @@ impl VppTokenPatch {
     }
 
     /// Sets the type annotation `@odata.type`.
-    pub fn odata_type(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn odata_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.odata_type = Some(value.into());
         self
     }
 
     /// Sets `appleId`.
-    pub fn apple_id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn apple_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.apple_id = rt::Patch::Value(value.into());
         self
     }
@@ -351,7 +368,10 @@ impl VppTokenPatch {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+    pub fn token(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.token = rt::Patch::Value(value.into());
         self
     }
@@ -526,7 +546,10 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenPatch {
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
             type Value = VppTokenPatch;
 
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            fn expecting(
+                &self,
+                f: &mut ::core::fmt::Formatter<'_>,
+            ) -> ::core::fmt::Result {
                 f.write_str("an update of a microsoft.graph.vppToken object")
             }
 
@@ -537,46 +560,80 @@ impl<'de> rt::serde::Deserialize<'de> for VppTokenPatch {
                 let mut value = <VppTokenPatch as ::core::default::Default>::default();
                 while let Some(key) = map.next_key::<rt::json::Key<'de>>()? {
                     match key.as_str() {
-                        "@odata.type" => rt::json::next_property(
-                            &mut map,
-                            key,
-                            &mut value.odata_type,
-                            &mut value.additional,
-                        )?,
-                        "appleId" => rt::json::next_patch(&mut map, key, &mut value.apple_id)?,
-                        "automaticallyUpdateApps" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.automatically_update_apps,
-                        )?,
+                        "@odata.type" => {
+                            rt::json::next_property(
+                                &mut map,
+                                key,
+                                &mut value.odata_type,
+                                &mut value.additional,
+                            )?
+                        }
+                        "appleId" => {
+                            rt::json::next_patch(&mut map, key, &mut value.apple_id)?
+                        }
+                        "automaticallyUpdateApps" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.automatically_update_apps,
+                            )?
+                        }
                         "countryOrRegion" => {
-                            rt::json::next_patch(&mut map, key, &mut value.country_or_region)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.country_or_region,
+                            )?
                         }
                         "expirationDateTime" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.expiration_date_time)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.expiration_date_time,
+                            )?
                         }
-                        "lastModifiedDateTime" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.last_modified_date_time,
-                        )?,
+                        "lastModifiedDateTime" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_modified_date_time,
+                            )?
+                        }
                         "lastSyncDateTime" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.last_sync_date_time)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_date_time,
+                            )?
                         }
                         "lastSyncStatus" => {
-                            rt::json::next_not_null(&mut map, key, &mut value.last_sync_status)?
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.last_sync_status,
+                            )?
                         }
                         "organizationName" => {
-                            rt::json::next_patch(&mut map, key, &mut value.organization_name)?
+                            rt::json::next_patch(
+                                &mut map,
+                                key,
+                                &mut value.organization_name,
+                            )?
                         }
-                        "state" => rt::json::next_not_null(&mut map, key, &mut value.state)?,
+                        "state" => {
+                            rt::json::next_not_null(&mut map, key, &mut value.state)?
+                        }
                         "token" => rt::json::next_patch(&mut map, key, &mut value.token)?,
-                        "vppTokenAccountType" => rt::json::next_not_null(
-                            &mut map,
-                            key,
-                            &mut value.vpp_token_account_type,
-                        )?,
-                        _ => rt::json::next_unknown(&mut map, key, &mut value.additional)?,
+                        "vppTokenAccountType" => {
+                            rt::json::next_not_null(
+                                &mut map,
+                                key,
+                                &mut value.vpp_token_account_type,
+                            )?
+                        }
+                        _ => {
+                            rt::json::next_unknown(&mut map, key, &mut value.additional)?
+                        }
                     }
                 }
                 Ok(value)

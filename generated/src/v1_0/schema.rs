@@ -16,11 +16,13 @@ pub static SCHEMA: rt::schema::Schema = rt::schema::Schema {
             name: "entity",
             qualified: "microsoft.graph.entity",
             base: None,
-            properties: &[rt::schema::PropertyInfo {
-                name: "id",
-                ty: "Edm.String",
-                collection: false,
-            }],
+            properties: &[
+                rt::schema::PropertyInfo {
+                    name: "id",
+                    ty: "Edm.String",
+                    collection: false,
+                },
+            ],
             round_trip: rt::schema::round_trip::<Entity>,
         },
         rt::schema::TypeInfo {
