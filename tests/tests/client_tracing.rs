@@ -9,18 +9,16 @@
 //! its own client (and of the HTTP stack under it) and nothing of the mock server, which runs
 //! on threads of its own. Time is tokio's paused clock, as in `client_sync.rs`.
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use futures_util::TryStreamExt;
 use graph_vpptoken::client::{Client, Error};
 use graph_vpptoken::v1_0::{self, VppTokenPatch};
 use serde_json::json;
-use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
+
+use common::logs::{Captured, capture, install};
 
 const ID: &str = "9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
 const ITEM: &str = "/v1.0/deviceAppManagement/vppTokens/9ceb2f92-2f92-9ceb-922f-eb9c922feb9c";
@@ -33,44 +31,6 @@ const VPP_TOKEN: &str = "VPP-TOKEN-b64-c2VjcmV0IHRva2Vu";
 const SKIP_TOKEN: &str = "SKIP-X2xhc3RJZD00Mg";
 const REQUEST_ID: &str = "3f9c2a1e-55d4-4c7b-9a0e-0d1c2b3a4f5e";
 const CLIENT_REQUEST_ID: &str = "c1e2d3f4-a5b6-4c7d-8e9f-001122334455";
-
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).expect("UTF-8 output")
-    }
-}
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Installs, for this thread, a subscriber that writes every span (when it closes, with all
-/// the fields recorded by then) and every event at `TRACE` level into the returned buffer.
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    // A call site first reached by the other test while no subscriber was installed may have
-    // cached that no one listens: ask every call site again, now that this one is.
-    tracing::callsite::rebuild_interest_cache();
-    (captured, guard)
-}
 
 /// A client without request timeout or connection pool, so that the only timers are the
 /// retry waits (see `client_sync.rs`).
@@ -224,9 +184,7 @@ fn readme_subscriber() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_max_level(tracing::Level::TRACE)
         .finish()
         .with(filter);
-    let guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
-    (captured, guard)
+    (captured, install(subscriber))
 }
 
 /// `text` without the timestamp that starts each line.

@@ -9,15 +9,18 @@
 
 use std::error::Error as StdError;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use graph_vpptoken::client::{Client, Error};
+use graph_vpptoken::client::{BoxError, Client, ClientBuilder, Error, TokenSource};
 use graph_vpptoken::runtime::redact::REDACTED;
 use graph_vpptoken::runtime::{Operation, ResponseError};
 use graph_vpptoken::{beta, v1_0};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
 
 /// The vppToken secret the requests send and the responses echo.
 const SECRET: &str = "vpp-5ecr3t-Zq81";
@@ -561,41 +564,10 @@ async fn echo_routes(server: &MockServer, token: &str) {
     }
 }
 
-/// Installs, for this thread, a subscriber that writes every span and event with all their
-/// fields at `TRACE` level into the returned buffer.
-fn capture_logs() -> (
-    Arc<std::sync::Mutex<Vec<u8>>>,
-    tracing::subscriber::DefaultGuard,
-) {
-    let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let writer = Arc::clone(&buffer);
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || LogWriter(Arc::clone(&writer)))
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
-    (buffer, guard)
-}
-
-struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Sends a GET of every echo route with `client` and checks that no error (`Display`,
 /// `Debug`, `source()` chain, kept body) and no log line shows `token`.
 async fn assert_echoes_scrubbed(client: &Client, token: &str) {
-    let (logs, _guard) = capture_logs();
+    let (logs, _guard) = common::logs::capture();
     let tokens = client.v1_0().device_app_management().vpp_tokens();
     let mut shown = String::new();
     for id in ["message", "text", "almost-json", "throttled", "decode"] {
@@ -620,23 +592,40 @@ async fn assert_echoes_scrubbed(client: &Client, token: &str) {
     // not an error), with the token in its request-id header: the logs do not show it.
     let ok = tokens.by_id("ok").get().send().await.unwrap();
     assert_eq!(ok.id.as_deref(), Some("ok"));
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("graph.request"), "{logs}");
     assert!(logs.contains(r#"request_id="[redacted]""#), "{logs}");
     assert_no_token(&logs, token);
+}
+
+/// A client of `server` from `builder` (which has the token), retrying once without waiting
+/// long, as the throttled echo route needs.
+fn echo_client(server: &MockServer, builder: ClientBuilder) -> Client {
+    builder
+        .endpoint(server.uri())
+        .max_attempts(2)
+        .base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap()
+}
+
+/// A token source whose answer to its `n`th call (from 0) is `answer(n)`; `calls` counts them.
+fn numbered_source(
+    calls: &Arc<AtomicUsize>,
+    answer: fn(usize) -> Result<String, BoxError>,
+) -> impl TokenSource + 'static {
+    let calls = Arc::clone(calls);
+    move || {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        async move { answer(n) }
+    }
 }
 
 #[tokio::test]
 async fn a_bearer_token_echoed_back_is_scrubbed_everywhere() {
     let server = MockServer::start().await;
     echo_routes(&server, ODD_ACCESS).await;
-    let client = Client::builder()
-        .endpoint(server.uri())
-        .bearer_token(ODD_ACCESS)
-        .max_attempts(2)
-        .base_delay(Duration::from_millis(1))
-        .build()
-        .unwrap();
+    let client = echo_client(&server, Client::builder().bearer_token(ODD_ACCESS));
     assert_echoes_scrubbed(&client, ODD_ACCESS).await;
 }
 
@@ -646,27 +635,15 @@ async fn each_token_of_a_token_source_is_scrubbed() {
     let rotated = format!("{ODD_ACCESS}2");
     echo_routes(&server, &rotated).await;
     // The source hands out a first token, then the rotated one: both are kept out.
-    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let source = {
-        let calls = Arc::clone(&calls);
-        move || {
-            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            async move {
-                Ok::<_, graph_vpptoken::client::BoxError>(if n == 0 {
-                    ODD_ACCESS.to_owned()
-                } else {
-                    format!("{ODD_ACCESS}2")
-                })
-            }
-        }
-    };
-    let client = Client::builder()
-        .endpoint(server.uri())
-        .token_source(source)
-        .max_attempts(2)
-        .base_delay(Duration::from_millis(1))
-        .build()
-        .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let source = numbered_source(&calls, |n| {
+        Ok(if n == 0 {
+            ODD_ACCESS.to_owned()
+        } else {
+            format!("{ODD_ACCESS}2")
+        })
+    });
+    let client = echo_client(&server, Client::builder().token_source(source));
     assert_echoes_scrubbed(&client, &rotated).await;
     // The first token, sent once, is scrubbed from an echo of it as well.
     let err = client
@@ -679,29 +656,21 @@ async fn each_token_of_a_token_source_is_scrubbed() {
         .await
         .unwrap_err();
     assert_no_token(&everything_shown(&err), ODD_ACCESS);
-    assert!(calls.load(std::sync::atomic::Ordering::SeqCst) > 1);
+    assert!(calls.load(Ordering::SeqCst) > 1);
 }
 
 #[tokio::test]
 async fn a_token_source_error_that_quotes_a_sent_token_is_scrubbed() {
     let server = MockServer::start().await;
     echo_routes(&server, ODD_ACCESS).await;
-    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let source = {
-        let calls = Arc::clone(&calls);
-        move || {
-            let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            async move {
-                if n == 0 {
-                    Ok(ODD_ACCESS.to_owned())
-                } else {
-                    Err(graph_vpptoken::client::BoxError::from(format!(
-                        "cannot refresh {ODD_ACCESS}"
-                    )))
-                }
-            }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let source = numbered_source(&calls, |n| {
+        if n == 0 {
+            Ok(ODD_ACCESS.to_owned())
+        } else {
+            Err(BoxError::from(format!("cannot refresh {ODD_ACCESS}")))
         }
-    };
+    });
     let client = Client::builder()
         .endpoint(server.uri())
         .token_source(source)

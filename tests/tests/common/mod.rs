@@ -593,6 +593,8 @@ pub fn assert_date_time(value: Option<&DateTimeOffset>, text: &str) {
 
 /// The sample values the documentation pages (and the seeds) use.
 #[allow(dead_code)]
+pub mod logs;
+
 pub mod sample {
     use graph_vpptoken::runtime::DateTimeOffset;
 
