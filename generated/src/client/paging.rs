@@ -191,6 +191,16 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             }
             None => Box::pin(async { Err(Error::NotBound) }),
         };
+        Self::starting_with(client, first, secret_names, template)
+    }
+
+    /// A stream whose first page is `first`, before any page has been read.
+    fn starting_with(
+        client: Option<Client>,
+        first: PageFuture,
+        secret_names: &'static [&'static str],
+        template: Option<&'static str>,
+    ) -> Self {
         Self {
             client,
             in_flight: Some(first),
@@ -374,19 +384,7 @@ mod tests {
     /// A stream that has read `page` (or failed to) and has no client for more.
     fn read(page: Result<RawPage, ResponseError>) -> ItemStream<Flagged> {
         let page = page.map_err(Error::from);
-        ItemStream {
-            client: None,
-            in_flight: Some(Box::pin(async move { page })),
-            next_link: None,
-            items: Vec::new().into_iter().enumerate(),
-            status: StatusCode::OK,
-            secrets: Secrets::default(),
-            pages: 0,
-            max_pages: None,
-            secret_names: &[],
-            template: None,
-            item: PhantomData,
-        }
+        ItemStream::starting_with(None, Box::pin(async move { page }), &[], None)
     }
 
     const MIXED: &str = r#"{"@odata.count":9,"value":[{"id":"a"},{"id":"b","on":"yes"},{"id":"c","on":false}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/things?$skiptoken=2"}"#;
