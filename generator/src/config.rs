@@ -92,7 +92,7 @@ pub struct VersionConfig {
 #[serde(deny_unknown_fields)]
 pub struct Rename {
     /// What to rename: a type (`ns.Type`), a property or enum member (`ns.Type/name`), a
-    /// namespace's module (`ns`), a bound operation's method and request type (`ns.operation`,
+    /// namespace's module (`ns`), a bound operation's method (`ns.operation`,
     /// every overload; `ns.operation(p1,p2)` for the overload with those parameters), or a
     /// request builder (its URL template, `/deviceAppManagement/vppTokens/{vppToken-id}`).
     pub target: String,

@@ -173,9 +173,9 @@ pub struct Struct {
     pub base: Option<String>,
     pub doc: Doc,
     pub fields: Vec<Field>,
-    /// The chained setter of each field, in the same order, for a type that is created
-    /// through a selected path (the body of a `POST` to a collection); `None` for others.
-    pub setters: Option<Vec<String>>,
+    /// Created through a selected path (the body of a `POST` to a collection): the struct
+    /// has `new()`, and each field its chained [`Field::setter`].
+    pub created: bool,
 }
 
 /// A property of a struct, patch or parameter object.
@@ -193,6 +193,8 @@ pub struct Field {
     pub secret: bool,
     /// The qualified CSDL type of the value (of each item, for a collection).
     pub csdl_type: String,
+    /// The methods that set it: on every field of a [`Patch`] and of a created [`Struct`].
+    pub setter: Option<Setter>,
 }
 
 /// A polymorphic value: a type with derived types, chosen by `@odata.type`.
@@ -228,13 +230,11 @@ pub struct Patch {
     pub target: ItemRef,
     pub qualified: String,
     pub doc: Doc,
-    /// The settable properties (the key is left out).
+    /// The settable properties (the key is left out), each with its [`Field::setter`].
     pub fields: Vec<Field>,
-    /// The setter methods of each field, in the same order.
-    pub setters: Vec<Setter>,
 }
 
-/// The methods that set one field of a [`Patch`].
+/// The methods that set one field of a [`Patch`] or of a created [`Struct`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setter {
     /// Sets a value.

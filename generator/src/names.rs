@@ -24,6 +24,7 @@
 //! The configuration can rename any item (`[[version.rename]]`); a renamed item keeps its
 //! configured name in every clash, and two renames that clash are refused.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
@@ -138,13 +139,29 @@ struct Claim {
     conventional: bool,
 }
 
+/// The key of a claimant in a [`Scope`]: what the name stands for.
+///
+/// Its [`identity`](ClaimKey::identity) is the text a losing claimant's suffix is a hash of
+/// and that errors show, so it must be stable across runs and distinct for distinct keys of
+/// one scope (a kind word and the wire name, `set:appleId`, does both).
+pub trait ClaimKey: Ord + Clone {
+    /// The stable text of this key.
+    fn identity(&self) -> Cow<'_, str>;
+}
+
+impl ClaimKey for String {
+    fn identity(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
 /// Distinct names in one Rust scope, decided all at once by the clash rule (module docs).
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    case: Option<Case>,
+#[derive(Debug, Clone)]
+pub struct Scope<K: ClaimKey = String> {
+    case: Case,
     reserved: BTreeSet<String>,
     /// Claims by key (unique in the scope).
-    claims: BTreeMap<String, Claim>,
+    claims: BTreeMap<K, Claim>,
 }
 
 /// Two configured names clash, or a configured name is reserved.
@@ -154,14 +171,10 @@ pub struct Clash {
     pub message: String,
 }
 
-impl Scope {
+impl<K: ClaimKey> Scope<K> {
     /// A scope of identifiers of `case` in which the generated code itself uses `reserved`.
     pub fn new(case: Case, reserved: &[&str]) -> Self {
-        Scope {
-            case: Some(case),
-            reserved: reserved.iter().map(|r| (*r).to_owned()).collect(),
-            claims: BTreeMap::new(),
-        }
+        Scope { case, reserved: reserved.iter().map(|r| (*r).to_owned()).collect(), claims: BTreeMap::new() }
     }
 
     /// Reserves one more name the generated code uses in this scope.
@@ -171,56 +184,37 @@ impl Scope {
 
     /// Claims the identifier of a CSDL name: `key` identifies the claimant (and feeds its
     /// suffix), `wire` is the CSDL name.
-    pub fn claim_wire(&mut self, key: impl Into<String>, wire: &str) {
-        let case = self.case.unwrap_or(Case::Snake);
+    pub fn claim_wire(&mut self, key: impl Into<K>, wire: &str) {
         self.claims.insert(
             key.into(),
-            Claim {
-                plain: ident(wire, case),
-                rank: Rank::Csdl,
-                conventional: is_conventional(wire),
-            },
+            Claim { plain: ident(wire, self.case), rank: Rank::Csdl, conventional: is_conventional(wire) },
         );
     }
 
     /// Claims an identifier already spelled (a derived or configured name).
-    pub fn claim(&mut self, key: impl Into<String>, plain: impl Into<String>, rank: Rank) {
-        self.claims.insert(
-            key.into(),
-            Claim {
-                plain: plain.into(),
-                rank,
-                conventional: true,
-            },
-        );
+    pub fn claim(&mut self, key: impl Into<K>, plain: impl Into<String>, rank: Rank) {
+        self.claims.insert(key.into(), Claim { plain: plain.into(), rank, conventional: true });
     }
 
     /// Claims an identifier already spelled, saying whether it stands for a conventional
     /// spelling (see [`is_conventional`]).
-    pub fn claim_spelled(&mut self, key: impl Into<String>, plain: impl Into<String>, rank: Rank, conventional: bool) {
-        self.claims.insert(
-            key.into(),
-            Claim {
-                plain: plain.into(),
-                rank,
-                conventional,
-            },
-        );
+    pub fn claim_spelled(&mut self, key: impl Into<K>, plain: impl Into<String>, rank: Rank, conventional: bool) {
+        self.claims.insert(key.into(), Claim { plain: plain.into(), rank, conventional });
     }
 
     /// Decides every claimant's identifier, by key.
-    pub fn resolve(&self) -> Result<BTreeMap<String, String>, Clash> {
-        let mut groups: BTreeMap<&str, Vec<(&str, &Claim)>> = BTreeMap::new();
+    pub fn resolve(&self) -> Result<BTreeMap<K, String>, Clash> {
+        let mut groups: BTreeMap<&str, Vec<(&K, &Claim)>> = BTreeMap::new();
         for (key, claim) in &self.claims {
-            groups.entry(claim.plain.as_str()).or_default().push((key.as_str(), claim));
+            groups.entry(claim.plain.as_str()).or_default().push((key, claim));
         }
-        let mut decided: BTreeMap<String, String> = BTreeMap::new();
+        let mut decided: BTreeMap<K, String> = BTreeMap::new();
         let mut taken: BTreeSet<String> = self.reserved.clone();
-        let mut losers: Vec<(&str, &str)> = Vec::new();
+        let mut losers: Vec<(&K, &str)> = Vec::new();
         for (plain, members) in &groups {
             let configured: Vec<_> = members.iter().filter(|(_, c)| c.rank == Rank::Configured).collect();
             if configured.len() > 1 || (configured.len() == 1 && self.reserved.contains(*plain)) {
-                let keys: Vec<&str> = configured.iter().map(|(k, _)| *k).collect();
+                let keys: Vec<Cow<'_, str>> = configured.iter().map(|(k, _)| k.identity()).collect();
                 return Err(Clash {
                     message: format!(
                         "the configured name `{plain}` is given to {} and clashes{}",
@@ -234,7 +228,7 @@ impl Scope {
             let winner = (winners.len() == 1 && !self.reserved.contains(*plain)).then(|| winners[0].0);
             for (key, _) in members {
                 if Some(*key) == winner {
-                    decided.insert((*key).to_owned(), (*plain).to_owned());
+                    decided.insert((*key).clone(), (*plain).to_owned());
                     taken.insert((*plain).to_owned());
                 } else {
                     losers.push((key, plain));
@@ -244,12 +238,11 @@ impl Scope {
         // Every plain name is taken (even one whose group had no winner), so that a suffixed
         // name never lands on a name another claimant spells plainly.
         taken.extend(groups.keys().map(|p| (*p).to_owned()));
-        let case = self.case.unwrap_or(Case::Snake);
         let mut length = 4;
         while !losers.is_empty() {
-            let candidates: Vec<(&str, String)> = losers
+            let candidates: Vec<(&K, String)> = losers
                 .iter()
-                .map(|(key, plain)| (*key, with_suffix(plain, &suffix(key, length), case)))
+                .map(|(key, plain)| (*key, with_suffix(plain, &suffix(&key.identity(), length), self.case)))
                 .collect();
             let mut count: BTreeMap<&str, usize> = BTreeMap::new();
             for (_, c) in &candidates {
@@ -258,7 +251,7 @@ impl Scope {
             let mut next = Vec::new();
             for ((key, candidate), loser) in candidates.iter().zip(&losers) {
                 if count[candidate.as_str()] == 1 && !taken.contains(candidate) {
-                    decided.insert((*key).to_owned(), candidate.clone());
+                    decided.insert((*key).clone(), candidate.clone());
                 } else {
                     next.push(*loser);
                 }
@@ -269,9 +262,8 @@ impl Scope {
                 }
             }
             if next.len() == losers.len() && length >= 16 {
-                return Err(Clash {
-                    message: format!("no distinct name for {}", next.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")),
-                });
+                let keys: Vec<Cow<'_, str>> = next.iter().map(|(k, _)| k.identity()).collect();
+                return Err(Clash { message: format!("no distinct name for {}", keys.join(", ")) });
             }
             losers = next;
             length *= 2;
@@ -326,7 +318,7 @@ mod tests {
     }
 
     fn resolve(case: Case, reserved: &[&str], wires: &[&str]) -> BTreeMap<String, String> {
-        let mut scope = Scope::new(case, reserved);
+        let mut scope: Scope = Scope::new(case, reserved);
         for w in wires {
             scope.claim_wire(*w, w);
         }
@@ -379,7 +371,7 @@ mod tests {
 
     #[test]
     fn csdl_names_outrank_derived_ones_and_configured_names_outrank_both() {
-        let mut scope = Scope::new(Case::Pascal, &[]);
+        let mut scope: Scope = Scope::new(Case::Pascal, &[]);
         scope.claim_wire("ns.vppTokenPatch", "vppTokenPatch");
         scope.claim("patch:ns.vppToken", "VppTokenPatch", Rank::Derived);
         let names = scope.resolve().unwrap();
@@ -393,11 +385,11 @@ mod tests {
 
     #[test]
     fn clashing_configured_names_are_refused() {
-        let mut scope = Scope::new(Case::Pascal, &["Reserved"]);
+        let mut scope: Scope = Scope::new(Case::Pascal, &["Reserved"]);
         scope.claim("a", "Same", Rank::Configured);
         scope.claim("b", "Same", Rank::Configured);
         assert!(scope.resolve().unwrap_err().message.contains("`Same`"));
-        let mut scope = Scope::new(Case::Pascal, &["Reserved"]);
+        let mut scope: Scope = Scope::new(Case::Pascal, &["Reserved"]);
         scope.claim("a", "Reserved", Rank::Configured);
         assert!(scope.resolve().is_err());
     }

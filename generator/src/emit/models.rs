@@ -254,7 +254,7 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
     });
     let odata_type_doc = doc_line(&format!(" The type annotation `@odata.type`, such as `#{}`, when present.", s.qualified));
     let model = model_impl(&name, has_value_property(&s.fields));
-    let setters = s.setters.as_ref().map(|setters| model_setters(s, setters, cx));
+    let setters = s.created.then(|| model_setters(s, cx));
     quote! {
         #docs
         #[derive(Clone, Default, PartialEq)]
@@ -279,11 +279,11 @@ fn structure(s: &ir::Struct, cx: Cx) -> TokenStream {
 
 /// `new` and a chained setter per property, for a type that is created through a selected
 /// path: `VppToken::new().apple_id("…").token(…)` builds the body of a create.
-fn model_setters(s: &ir::Struct, setters: &[String], cx: Cx) -> TokenStream {
+fn model_setters(s: &ir::Struct, cx: Cx) -> TokenStream {
     let name_ident = ident(&s.name);
-    let methods = s.fields.iter().zip(setters).map(|(f, setter)| {
+    let methods = s.fields.iter().filter_map(|f| Some((f, f.setter.as_ref()?))).map(|(f, setter)| {
         let field = ident(&f.name);
-        let setter = ident(setter);
+        let setter = ident(&setter.set);
         let set_doc = doc_line(&format!(" Sets `{}`.", f.wire));
         let (arg, value) = match f.ty {
             RustType::String => (quote!(impl ::core::convert::Into<::std::string::String>), quote!(value.into())),

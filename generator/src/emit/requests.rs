@@ -87,7 +87,7 @@ fn patch(p: &ir::Patch, cx: Cx) -> TokenStream {
             quote! { #d pub #name: ::core::option::Option<#ty>, }
         }
     });
-    let setters = p.fields.iter().zip(&p.setters).map(|(f, s)| {
+    let setters = p.fields.iter().filter_map(|f| Some((f, f.setter.as_ref()?))).map(|(f, s)| {
         let field = ident(&f.name);
         let setter = ident(&s.set);
         let ty = rust_type(&f.ty, cx);

@@ -4,15 +4,19 @@
 //!
 //! | pass | module | decides |
 //! |---|---|---|
+//! | renames, secrets | `renames`, here | the configured targets, each read once into a typed key and refused if it names nothing |
 //! | namespaces | `modules` | the Rust module of each CSDL namespace |
-//! | models | `models` | enums, structs, polymorphic unions, every field and variant name |
+//! | places | `requests::walk` | the URL templates the configured paths reach, and what each offers |
+//! | models | `models` | enums, structs, polymorphic unions, every field and variant name, chained setters of the types a place creates |
 //! | requests | `requests` | request builders, bound operations and their overloads, update bodies, `$select` names, parameters |
 //! | recursion | `recursion` | which fields are boxed so that no type contains itself |
 //!
 //! Every identifier is decided by [`crate::names`] in a scope that knows what the generated
 //! code itself uses; names at module level are decided in three phases (CSDL types, then the
 //! polymorphic unions, then the request side's types), each phase unable to take a name an
-//! earlier one holds. Descriptions become rustdoc through `docs` ([`doc_lines`], [`visible`]).
+//! earlier one holds. Each pass reads what earlier ones return, never what they left in the
+//! module, and every claim is keyed by what it stands for (a type, a template, a request
+//! type), so a decision is looked up by that key, not by a formatted string. Descriptions become rustdoc through `docs` ([`doc_lines`], [`visible`]).
 //! Wire names are kept exactly.
 
 mod docs;
@@ -29,8 +33,8 @@ pub use docs::{doc_lines, visible};
 use crate::config::VersionConfig;
 use crate::error::{Error, Result};
 use crate::ir::{self, ItemRef, ModPath};
-use crate::names::{Case, Rank, Scope};
-use crate::resolve::Model;
+use crate::names::{Case, Clash, Rank, Scope};
+use crate::resolve::{Model, TypeId};
 use crate::select::Selection;
 
 /// The name of the request builder at the service root.
@@ -39,6 +43,7 @@ pub const ROOT_BUILDER: &str = "GraphRequestBuilder";
 /// Lowers one version.
 pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runtime: &str) -> Result<ir::Module> {
     let renames = renames::Renames::new(model, version)?;
+    let secrets = secrets(model, &version.secrets)?;
     let modules = modules::plan(model, selection, &renames, &version.module)?;
     let mut names = ModuleNames::new(&modules);
     names.reserve(&[], ROOT_BUILDER);
@@ -48,11 +53,14 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
         version,
         renames: &renames,
         modules: &modules,
-        secrets: version.secrets.iter().cloned().collect(),
+        secrets,
         selected_types: selection.types.iter().copied().collect(),
         selected_operations: selection.operations.iter().copied().collect(),
     };
+    let places = requests::walk(&cx);
+    renames.check_builders(model, places.keys().map(String::as_str))?;
     let types = models::plan(&cx, &mut names)?;
+    let created = models::created(&cx, &types, requests::created(&places));
     let mut module = ir::Module {
         name: version.module.clone(),
         api_version: version.name.clone(),
@@ -62,12 +70,9 @@ pub fn lower(model: &Model, selection: &Selection, version: &VersionConfig, runt
         namespaces: modules.namespaces(),
         ..Default::default()
     };
-    models::lower(&cx, &types, &mut module)?;
-    requests::lower(&cx, &types, &mut names, &mut module)?;
-    models::setters(&cx, &mut module)?;
+    models::lower(&cx, &types, &created, &mut module)?;
+    requests::lower(&cx, &types, &places, &mut names, &mut module)?;
     recursion::box_cycles(&mut module);
-    renames.check_all_used(model)?;
-    check_secrets(model, &cx.secrets)?;
     Ok(module)
 }
 
@@ -78,10 +83,10 @@ struct Context<'a> {
     version: &'a VersionConfig,
     renames: &'a renames::Renames,
     modules: &'a modules::Modules,
-    /// Configured secrets, `qualified.Type/property`.
-    secrets: BTreeSet<String>,
+    /// Configured secrets: a property, by the type it is named on and its name.
+    secrets: BTreeSet<(TypeId, String)>,
     /// The selection's types and operations, for look-ups.
-    selected_types: BTreeSet<crate::resolve::TypeId>,
+    selected_types: BTreeSet<TypeId>,
     selected_operations: BTreeSet<crate::resolve::OperationId>,
 }
 
@@ -108,10 +113,14 @@ struct ModuleNames {
     taken: BTreeMap<ModPath, BTreeSet<String>>,
 }
 
-/// One claim of a module-level name: module, key (unique in the version), plain name, rank.
-struct ItemClaim {
+/// One claim of a module-level name, by a key of the caller's choosing (`K`) that the
+/// decision is returned under.
+struct ItemClaim<K> {
+    key: K,
+    /// What the claim stands for, unique in the version (`patch:ns.vppToken`): the text
+    /// whose hash suffixes a name that loses a clash, and that errors show.
+    identity: String,
     module: ModPath,
-    key: String,
     plain: String,
     rank: Rank,
     /// The CSDL name behind the claim, when it is one (for the conventional-spelling rule).
@@ -134,47 +143,56 @@ impl ModuleNames {
         self.taken.entry(module.to_vec()).or_default().insert(name.to_owned());
     }
 
-    /// Decides one phase of claims against what earlier phases took; returns the items by key.
-    fn phase(&mut self, claims: Vec<ItemClaim>) -> std::result::Result<BTreeMap<String, ItemRef>, crate::names::Clash> {
+    /// Decides one phase of claims against what earlier phases took; returns the items by
+    /// the claims' keys.
+    fn phase<K: Ord>(&mut self, claims: Vec<ItemClaim<K>>) -> std::result::Result<BTreeMap<K, ItemRef>, Clash> {
         let mut scopes: BTreeMap<ModPath, Scope> = BTreeMap::new();
-        for c in &claims {
+        let mut keys: BTreeMap<String, K> = BTreeMap::new();
+        for c in claims {
             let scope = scopes.entry(c.module.clone()).or_insert_with(|| {
                 let taken = self.taken.get(&c.module).cloned().unwrap_or_default();
                 let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
                 Scope::new(Case::Pascal, &taken)
             });
             match (&c.wire, c.rank) {
-                (Some(wire), Rank::Csdl) => scope.claim_wire(c.key.clone(), wire),
-                _ => scope.claim_spelled(c.key.clone(), c.plain.clone(), c.rank, c.conventional),
+                (Some(wire), Rank::Csdl) => scope.claim_wire(c.identity.clone(), wire),
+                _ => scope.claim_spelled(c.identity.clone(), c.plain, c.rank, c.conventional),
+            }
+            if keys.insert(c.identity.clone(), c.key).is_some() {
+                return Err(Clash { message: format!("`{}` is claimed twice", c.identity) });
             }
         }
         let mut out = BTreeMap::new();
         for (module, scope) in scopes {
-            for (key, name) in scope.resolve()? {
+            for (identity, name) in scope.resolve()? {
                 self.taken.entry(module.clone()).or_default().insert(name.clone());
-                out.insert(key, ItemRef { module: module.clone(), name });
+                if let Some(key) = keys.remove(&identity) {
+                    out.insert(key, ItemRef { module: module.clone(), name });
+                }
             }
         }
         Ok(out)
     }
 }
 
-/// Every configured secret must name a property of the model.
-fn check_secrets(model: &Model, secrets: &BTreeSet<String>) -> Result<()> {
-    for secret in secrets {
-        let known = secret.split_once('/').is_some_and(|(t, p)| {
-            model
-                .lookup(t)
-                .is_some_and(|id| model.all_properties(id).iter().any(|x| x.name == p))
+/// The configured secrets (`qualified.Type/property`), each of which must name a property
+/// of the model.
+fn secrets(model: &Model, configured: &[String]) -> Result<BTreeSet<(TypeId, String)>> {
+    let mut out = BTreeSet::new();
+    for secret in configured {
+        let known = secret.split_once('/').and_then(|(t, p)| {
+            let id = model.lookup(t)?;
+            model.all_properties(id).iter().any(|x| x.name == p).then(|| (id, p.to_owned()))
         });
-        if !known {
+        let Some(key) = known else {
             return Err(Error::Model {
                 context: format!("secret `{secret}`"),
                 message: format!("{}: no such property", model.file),
             });
-        }
+        };
+        out.insert(key);
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -253,6 +271,20 @@ mod tests {
         assert!(err.contains("the configured name `Same`"), "{err}");
         let err = lower(&version(&[("n.thing", "not an ident")], &["n.thing"]), CSDL).unwrap_err().to_string();
         assert!(err.contains("is not a Rust identifier"), "{err}");
+    }
+
+    #[test]
+    fn a_rename_of_an_unknown_overload_or_template_is_refused_and_one_of_an_unselected_type_is_not() {
+        let mut v = version(&[("n.find(b,nope)", "x")], &["n.thing"]);
+        v.paths = vec!["things".into()];
+        let err = lower(&v, CSDL).unwrap_err().to_string();
+        assert!(err.contains("rename `n.find(b,nope)`"), "{err}");
+        let mut v = version(&[("/things/{thing-id}/nothing", "NothingRequestBuilder")], &["n.thing"]);
+        v.paths = vec!["things".into()];
+        let err = lower(&v, CSDL).unwrap_err().to_string();
+        assert!(err.contains("rename `/things/{thing-id}/nothing`"), "{err}");
+        let m = lower(&version(&[("n.extra.note", "Remark"), ("n.find( q )", "find_text")], &["n.kind"]), CSDL).unwrap();
+        assert!(m.structs.is_empty(), "only the enum is selected");
     }
 
     #[test]

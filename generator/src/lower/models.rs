@@ -5,14 +5,15 @@
 //! members are in value order; union variants are the base type, then the derived types by
 //! qualified name. None of it depends on the order of the declarations.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::docs::{doc_or, prose, push_doc};
 use super::{Context, ItemClaim, ModuleNames};
 use crate::csdl::StructuredKind;
 use crate::error::Result;
 use crate::ir::{self, ItemRef, RustType};
-use crate::names::{self, Case, Rank, Scope};
+use crate::names::{self, Case, ClaimKey, Rank, Scope};
 use crate::resolve::{Primitive, TypeId, TypeKind, TypeRef};
 
 /// The catch-all variant of every enum, which keeps members this crate does not know.
@@ -70,77 +71,54 @@ pub(super) fn plan(cx: &Context, names: &mut ModuleNames) -> Result<Types> {
         if !matches!(t.kind, TypeKind::Enum(_) | TypeKind::Structured(_)) {
             continue;
         }
-        let (plain, rank) = match cx.renames.get(&t.qualified) {
+        let (plain, rank) = match cx.renames.of_type(id) {
             Some(name) => (name.to_owned(), Rank::Configured),
             None => (String::new(), Rank::Csdl),
         };
         claims.push(ItemClaim {
+            key: id,
+            identity: t.qualified.clone(),
             module: cx.modules.of(&t.qualified),
-            key: t.qualified.clone(),
             plain,
             rank,
             wire: Some(t.name.clone()),
             conventional: true,
         });
     }
-    let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
-    let mut types = Types {
-        names: BTreeMap::new(),
-        unions: BTreeMap::new(),
-    };
-    for &id in &cx.selection.types {
-        if let Some(item) = decided.get(&cx.model.ty(id).qualified) {
-            types.names.insert(id, item.clone());
-        }
-    }
+    let names_of_types = names.phase(claims).map_err(|e| cx.clash(e.message))?;
     let mut claims = Vec::new();
     for id in union_bases(cx) {
         let t = cx.model.ty(id);
         claims.push(ItemClaim {
+            key: id,
+            identity: format!("any:{}", t.qualified),
             module: cx.modules.of(&t.qualified),
-            key: format!("any:{}", t.qualified),
-            plain: format!("Any{}", types.names[&id].name),
+            plain: format!("Any{}", names_of_types[&id].name),
             rank: Rank::Derived,
             wire: None,
             conventional: names::is_conventional(&t.name),
         });
     }
-    let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
-    for id in union_bases(cx) {
-        types.unions.insert(id, decided[&format!("any:{}", cx.model.ty(id).qualified)].clone());
-    }
-    Ok(types)
+    let unions = names.phase(claims).map_err(|e| cx.clash(e.message))?;
+    Ok(Types {
+        names: names_of_types,
+        unions,
+    })
 }
 
-/// Gives chained setters to the structs that are created through a selected path (the entity
-/// of a `POST` to a collection, or every type of its union): `VppToken::new().apple_id(…)`.
-/// Other types get none, which keeps the output of a whole schema small.
-pub(super) fn setters(cx: &Context, module: &mut ir::Module) -> Result<()> {
-    let mut created = std::collections::BTreeSet::new();
-    for m in module.builders.iter().flat_map(|b| &b.methods) {
-        match m {
-            ir::Method::Create { entity: RustType::Struct(r), .. } => {
-                created.insert(r.clone());
-            }
-            ir::Method::Create { entity: RustType::Union(u), .. } => {
-                let union = module.unions.iter().find(|x| x.module == u.module && x.name == u.name);
-                created.extend(union.into_iter().flat_map(|x| x.variants.iter().map(|v| v.ty.clone())));
-            }
-            _ => {}
+/// The structs that get chained setters: those created through a selected path (`entities`,
+/// the entity types of the collections a `POST` goes to), and for one read as a union, every
+/// type of its union: `VppToken::new().apple_id(…)`. Other types get none, which keeps the
+/// output of a whole schema small.
+pub(super) fn created(cx: &Context, types: &Types, entities: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    let mut out = BTreeSet::new();
+    for e in entities {
+        out.insert(e);
+        if types.unions.contains_key(&e) {
+            out.extend(cx.model.all_derived(e).into_iter().filter(|d| cx.selected_types.contains(d)));
         }
     }
-    for s in &mut module.structs {
-        if !created.contains(&ItemRef::new(&s.module, s.name.clone())) {
-            continue;
-        }
-        let mut scope = Scope::new(Case::Snake, MODEL_METHODS_RESERVED);
-        for f in &s.fields {
-            scope.claim(format!("set:{}", f.wire), f.name.clone(), Rank::Csdl);
-        }
-        let names = scope.resolve().map_err(|e| cx.clash(format!("type {}: {}", s.qualified, e.message)))?;
-        s.setters = Some(s.fields.iter().map(|f| names[&format!("set:{}", f.wire)].clone()).collect());
-    }
-    Ok(())
+    out
 }
 
 /// The selected complex types with selected derived types: they are read as unions.
@@ -156,12 +134,13 @@ fn union_bases(cx: &Context) -> Vec<TypeId> {
         .collect()
 }
 
-/// Lowers every selected enum, struct and union into `module`.
-pub(super) fn lower(cx: &Context, types: &Types, module: &mut ir::Module) -> Result<()> {
+/// Lowers every selected enum, struct and union into `module`; the structs in `created` get
+/// chained setters.
+pub(super) fn lower(cx: &Context, types: &Types, created: &BTreeSet<TypeId>, module: &mut ir::Module) -> Result<()> {
     for &id in &cx.selection.types {
         match &cx.model.ty(id).kind {
             TypeKind::Enum(_) => module.enums.push(enumeration(cx, types, id)?),
-            TypeKind::Structured(_) => module.structs.push(structure(cx, types, id)?),
+            TypeKind::Structured(_) => module.structs.push(structure(cx, types, id, created.contains(&id))?),
             _ => {}
         }
     }
@@ -177,9 +156,9 @@ fn enumeration(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Enum> {
     let TypeKind::Enum(e) = &t.kind else { unreachable!("selected as an enum") };
     let mut members: Vec<_> = e.members.iter().collect();
     members.sort_by(|a, b| (a.value, &a.name).cmp(&(b.value, &b.name)));
-    let mut scope = Scope::new(Case::Pascal, &[CATCH_ALL]);
+    let mut scope: Scope = Scope::new(Case::Pascal, &[CATCH_ALL]);
     for m in &members {
-        match cx.renames.get(&format!("{}/{}", t.qualified, m.name)) {
+        match cx.renames.of_member(id, &m.name) {
             Some(name) => scope.claim(m.name.clone(), name, Rank::Configured),
             None => scope.claim_wire(m.name.clone(), &m.name),
         }
@@ -235,13 +214,9 @@ pub(super) fn fields(cx: &Context, types: &Types, id: TypeId) -> Result<Vec<ir::
         props.extend(own.into_iter().map(|p| (owner, p)));
     }
     props.retain(|(_, p)| cx.model.ty(p.ty.id).kind != TypeKind::Primitive(Primitive::Stream));
-    let mut scope = Scope::new(Case::Snake, STRUCT_RESERVED);
+    let mut scope: Scope = Scope::new(Case::Snake, STRUCT_RESERVED);
     for (owner, p) in &props {
-        let owner_name = &cx.model.ty(*owner).qualified;
-        let renamed = cx
-            .renames
-            .get(&format!("{}/{}", t.qualified, p.name))
-            .or_else(|| cx.renames.get(&format!("{owner_name}/{}", p.name)));
+        let renamed = cx.renames.of_member(id, &p.name).or_else(|| cx.renames.of_member(*owner, &p.name));
         match renamed {
             Some(name) => scope.claim(p.name.clone(), name, Rank::Configured),
             None => scope.claim_wire(p.name.clone(), &p.name),
@@ -252,7 +227,6 @@ pub(super) fn fields(cx: &Context, types: &Types, id: TypeId) -> Result<Vec<ir::
         .map_err(|e| cx.error_at(t.pos, format!("type {}", t.qualified), e.message))?;
     let mut fields = Vec::with_capacity(props.len());
     for (owner, p) in props {
-        let owner_name = &cx.model.ty(owner).qualified;
         let context = format!("{}:{}: property {}/{}", cx.model.file, p.pos, t.qualified, p.name);
         fields.push(ir::Field {
             doc: doc_or(p.description.as_deref(), || format!("The `{}` property.", p.name)),
@@ -260,15 +234,15 @@ pub(super) fn fields(cx: &Context, types: &Types, id: TypeId) -> Result<Vec<ir::
             wire: p.name.clone(),
             name: names[&p.name].clone(),
             nullable: p.nullable,
-            secret: cx.secrets.contains(&format!("{owner_name}/{}", p.name))
-                || cx.secrets.contains(&format!("{}/{}", t.qualified, p.name)),
+            secret: [owner, id].into_iter().any(|o| cx.secrets.contains(&(o, p.name.clone()))),
             csdl_type: cx.model.ty(p.ty.id).qualified.clone(),
+            setter: None,
         });
     }
     Ok(fields)
 }
 
-fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
+fn structure(cx: &Context, types: &Types, id: TypeId, created: bool) -> Result<ir::Struct> {
     let t = cx.model.ty(id);
     let Some(s) = cx.model.structured(id) else { unreachable!("selected as structured") };
     let kind = match s.kind {
@@ -289,6 +263,10 @@ fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
     );
     push_doc(&mut doc, &facts);
     let item = &types.names[&id];
+    let mut fields = fields(cx, types, id)?;
+    if created {
+        give_setters(cx, &t.qualified, &mut fields)?;
+    }
     Ok(ir::Struct {
         module: item.module.clone(),
         name: item.name.clone(),
@@ -296,9 +274,41 @@ fn structure(cx: &Context, types: &Types, id: TypeId) -> Result<ir::Struct> {
         base: s.base.map(|b| cx.model.ty(b).qualified.clone()),
         qualified: t.qualified.clone(),
         doc,
-        fields: fields(cx, types, id)?,
-        setters: None,
+        fields,
+        created,
     })
+}
+
+/// A chained setter for each field of a created struct, named as its field unless that is
+/// a method every model value has.
+fn give_setters(cx: &Context, qualified: &str, fields: &mut [ir::Field]) -> Result<()> {
+    let mut scope: Scope<SetterKey> = Scope::new(Case::Snake, MODEL_METHODS_RESERVED);
+    for f in fields.iter() {
+        scope.claim(SetterKey::Set(f.wire.clone()), f.name.clone(), Rank::Csdl);
+    }
+    let mut names = scope.resolve().map_err(|e| cx.clash(format!("type {qualified}: {}", e.message)))?;
+    for f in fields {
+        f.setter = names.remove(&SetterKey::Set(f.wire.clone())).map(|set| ir::Setter { set, null: None });
+    }
+    Ok(())
+}
+
+/// A setter method of a field, keyed by the field's wire name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum SetterKey {
+    /// Sets a value.
+    Set(String),
+    /// Sets `null`.
+    Null(String),
+}
+
+impl ClaimKey for SetterKey {
+    fn identity(&self) -> Cow<'_, str> {
+        match self {
+            SetterKey::Set(wire) => Cow::Owned(format!("set:{wire}")),
+            SetterKey::Null(wire) => Cow::Owned(format!("null:{wire}")),
+        }
+    }
 }
 
 fn union(cx: &Context, types: &Types, base: TypeId, item: &ItemRef) -> Result<ir::Union> {
@@ -309,7 +319,7 @@ fn union(cx: &Context, types: &Types, base: TypeId, item: &ItemRef) -> Result<ir
     // A variant is named after its struct. A struct of another module whose name another
     // variant has too is prefixed with its module's path (`CallRecordsUserIdentity`); the
     // clash rule settles what remains.
-    let mut scope = Scope::new(Case::Pascal, &[]);
+    let mut scope: Scope = Scope::new(Case::Pascal, &[]);
     for &m in &members {
         let q = &cx.model.ty(m).qualified;
         let r = &types.names[&m];

@@ -95,7 +95,7 @@ pub(super) fn plan(model: &Model, selection: &Selection, renames: &Renames, vers
         }
     }
     for (parent, children) in &siblings {
-        let mut scope = Scope::new(Case::Snake, RESERVED);
+        let mut scope: Scope = Scope::new(Case::Snake, RESERVED);
         // A module named like its parent reads as a mistake (`security::security`).
         match parent.len() {
             0 => scope.reserve(version_module),
@@ -106,7 +106,7 @@ pub(super) fn plan(model: &Model, selection: &Selection, renames: &Renames, vers
             full.push(child);
             let key = full.join(".");
             let namespace = namespace_of(&full, &wire_paths);
-            match namespace.and_then(|ns| renames.get(ns)) {
+            match namespace.and_then(|ns| renames.of_namespace(ns)) {
                 Some(name) => scope.claim(key, name, Rank::Configured),
                 None => scope.claim_wire(key, child),
             }

@@ -19,15 +19,16 @@
 //!   requests differ (another return or parameter type) are named after their binding type
 //!   too (`UserDelta`, `GroupCollectionDelta`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::docs::{doc_or, prose, push_doc};
-use super::models::{self, Types};
+use super::models::{self, SetterKey, Types};
 use super::{Context, ItemClaim, ModuleNames, ROOT_BUILDER};
 use crate::csdl::OperationKind;
 use crate::error::Result;
-use crate::ir::{self, ItemRef, Literal, Method};
-use crate::names::{self, Case, Rank, Scope};
+use crate::ir::{self, ItemRef, Literal, Method, ModPath};
+use crate::names::{self, Case, ClaimKey, Rank, Scope};
 use crate::resolve::{OperationDef, OperationId, Primitive, TypeId, TypeKind, TypeRef};
 use crate::select::Segment;
 
@@ -42,7 +43,7 @@ const PATCH_RESERVED: &[&str] = &["new", "odata_type", "clone", "clone_from", "e
 
 /// A place in the URL space, before names are decided.
 #[derive(Debug, Default)]
-struct Node {
+pub(super) struct Node {
     template: String,
     /// One label per segment: the segment's name, `{Type}Item` for a key, `As{Type}` for a cast.
     labels: Vec<String>,
@@ -64,33 +65,118 @@ enum Step {
     Operation(OperationId),
 }
 
+/// The places the configured paths reach, by URL template (the service root is `""`).
+pub(super) type Places = BTreeMap<String, Node>;
+
+/// The request type of bound operations: operations with equal keys share one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct RequestKey {
+    module: ModPath,
+    /// The type's plain name, before the binding type is considered.
+    plain: String,
+    /// The operation's CSDL name.
+    operation: String,
+    /// The qualified binding type, where requests of one name differ (see the module docs).
+    binding: Option<String>,
+    /// The request's shape: kind, result, and each parameter's name, type and nullability.
+    signature: String,
+}
+
+impl RequestKey {
+    /// The stable text of the key (see [`crate::names::ClaimKey`]).
+    fn identity(&self) -> String {
+        let module = self.module.join("::");
+        match &self.binding {
+            None => format!("{module}|{}|{}|{}", self.plain, self.operation, self.signature),
+            Some(b) => format!("{module}|{}|{}|{b}|{}", self.plain, self.operation, self.signature),
+        }
+    }
+}
+
+/// A module-level item of the request side.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum RequestItem {
+    /// The builder of a URL template.
+    Builder(String),
+    /// The update body of an entity type.
+    Patch(TypeId),
+    /// The `$select` names of an entity type.
+    Select(TypeId),
+    /// A request type of bound operations.
+    Request(RequestKey),
+    /// The parameters of an action's request type.
+    Parameters(RequestKey),
+}
+
+/// The decided names of the request side's module-level items.
+#[derive(Default)]
+struct Named {
+    builders: BTreeMap<String, ItemRef>,
+    patches: BTreeMap<TypeId, ItemRef>,
+    selects: BTreeMap<TypeId, ItemRef>,
+    requests: BTreeMap<RequestKey, ItemRef>,
+    parameters: BTreeMap<RequestKey, ItemRef>,
+}
+
+impl Named {
+    fn new(decided: BTreeMap<RequestItem, ItemRef>) -> Self {
+        let mut named = Named::default();
+        for (key, item) in decided {
+            match key {
+                RequestItem::Builder(t) => named.builders.insert(t, item),
+                RequestItem::Patch(e) => named.patches.insert(e, item),
+                RequestItem::Select(e) => named.selects.insert(e, item),
+                RequestItem::Request(k) => named.requests.insert(k, item),
+                RequestItem::Parameters(k) => named.parameters.insert(k, item),
+            };
+        }
+        named
+    }
+
+    /// The name of the builder of `template`.
+    fn builder(&self, template: &str) -> String {
+        if template.is_empty() {
+            ROOT_BUILDER.to_owned()
+        } else {
+            self.builders[template].name.clone()
+        }
+    }
+}
+
 /// What is known of a selected bound operation.
 struct Operation {
     /// The method's name before clashes with navigation are considered.
     method: String,
-    /// The identity of its request type: operations with equal identities share one.
-    alias_key: String,
-    alias_plain: String,
+    /// Its request type.
+    request: RequestKey,
+    /// The request type's plain name.
+    request_plain: String,
     /// Whether the operation's name is the conventional spelling (for the clash rule).
     conventional: bool,
     returns: ir::Returns,
 }
 
-pub(super) fn lower(cx: &Context, types: &Types, names: &mut ModuleNames, module: &mut ir::Module) -> Result<()> {
-    let nodes = walk(cx);
-    let operations = operations(cx, types, &nodes)?;
+pub(super) fn lower(
+    cx: &Context,
+    types: &Types,
+    nodes: &Places,
+    names: &mut ModuleNames,
+    module: &mut ir::Module,
+) -> Result<()> {
+    let operations = operations(cx, types, nodes)?;
     // Phase 3 of module-level names: builders, update bodies, `$select` names, request types
     // and their parameters.
-    let builder_names = builder_names(&nodes);
+    let builder_names = builder_names(nodes);
     let mut claims = Vec::new();
     for node in nodes.values().filter(|n| !n.template.is_empty()) {
-        let (plain, rank) = match cx.renames.get(&node.template) {
+        let (plain, rank) = match cx.renames.of_builder(&node.template) {
             Some(name) => (name.to_owned(), Rank::Configured),
             None => (builder_names[&node.template].clone(), Rank::Derived),
         };
         claims.push(ItemClaim {
+            key: RequestItem::Builder(node.template.clone()),
+            identity: format!("builder:{}", node.template),
             module: Vec::new(),
-            key: format!("builder:{}", node.template),
             plain,
             rank,
             wire: None,
@@ -112,50 +198,58 @@ pub(super) fn lower(cx: &Context, types: &Types, names: &mut ModuleNames, module
     }
     for &e in &patched {
         let q = &cx.model.ty(e).qualified;
-        claims.push(derived(cx.modules.of(q), format!("patch:{q}"), format!("{}Patch", types.names[&e].name)));
+        let plain = format!("{}Patch", types.names[&e].name);
+        claims.push(derived(RequestItem::Patch(e), cx.modules.of(q), format!("patch:{q}"), plain));
     }
     for &e in &selected {
         let q = &cx.model.ty(e).qualified;
-        claims.push(derived(cx.modules.of(q), format!("select:{q}"), format!("{}Property", types.names[&e].name)));
+        let plain = format!("{}Property", types.names[&e].name);
+        claims.push(derived(RequestItem::Select(e), cx.modules.of(q), format!("select:{q}"), plain));
     }
-    let mut aliases: BTreeMap<&str, (&Operation, &OperationDef)> = BTreeMap::new();
+    let mut aliases: BTreeMap<&RequestKey, (&Operation, &OperationDef)> = BTreeMap::new();
     for (id, op) in &operations {
         let def = &cx.model.operations[id.0];
-        let entry = aliases.entry(&op.alias_key).or_insert((op, def));
+        let entry = aliases.entry(&op.request).or_insert((op, def));
         if sort_key(def) < sort_key(entry.1) {
             *entry = (op, def);
         }
     }
     for (key, (op, def)) in &aliases {
-        let module = cx.modules.of(&def.qualified);
+        let identity = key.identity();
         claims.push(ItemClaim {
-            module: module.clone(),
-            key: format!("op:{key}"),
-            plain: op.alias_plain.clone(),
+            key: RequestItem::Request((*key).clone()),
+            identity: format!("op:{identity}"),
+            module: key.module.clone(),
+            plain: op.request_plain.clone(),
             rank: Rank::Derived,
             wire: None,
             conventional: op.conventional,
         });
         if def.kind == OperationKind::Action && !def.parameters.is_empty() {
-            claims.push(derived(module, format!("params:{key}"), format!("{}Parameters", op.alias_plain)));
+            claims.push(derived(
+                RequestItem::Parameters((*key).clone()),
+                key.module.clone(),
+                format!("params:{identity}"),
+                format!("{}Parameters", op.request_plain),
+            ));
         }
     }
-    let decided = names.phase(claims).map_err(|e| cx.clash(e.message))?;
+    let named = Named::new(names.phase(claims).map_err(|e| cx.clash(e.message))?);
 
     for &e in &patched {
-        module.patches.push(patch(cx, types, e, &decided)?);
+        module.patches.push(patch(cx, types, e, named.patches[&e].clone())?);
     }
     for &e in &selected {
-        module.selects.push(select(cx, types, e, &decided)?);
+        module.selects.push(select(cx, types, e, named.selects[&e].clone())?);
     }
     for (key, (op, def)) in &aliases {
-        module.operations.push(alias(def, op, decided[&format!("op:{key}")].clone()));
-        if let Some(p) = decided.get(&format!("params:{key}")) {
+        module.operations.push(alias(def, op, named.requests[*key].clone()));
+        if let Some(p) = named.parameters.get(*key) {
             module.parameters.push(parameters(cx, types, def, p.clone())?);
         }
     }
     for node in nodes.values() {
-        module.builders.push(builder(cx, types, node, &operations, &decided)?);
+        module.builders.push(builder(cx, types, node, &operations, &named)?);
     }
     module.builders.sort_by(|a, b| a.name.cmp(&b.name));
     module.patches.sort_by(|a, b| (&a.module, &a.name).cmp(&(&b.module, &b.name)));
@@ -165,10 +259,11 @@ pub(super) fn lower(cx: &Context, types: &Types, names: &mut ModuleNames, module
     Ok(())
 }
 
-fn derived(module: Vec<String>, key: String, plain: String) -> ItemClaim {
+fn derived(key: RequestItem, module: ModPath, identity: String, plain: String) -> ItemClaim<RequestItem> {
     ItemClaim {
-        module,
         key,
+        identity,
+        module,
         plain,
         rank: Rank::Derived,
         wire: None,
@@ -182,7 +277,7 @@ fn sort_key(def: &OperationDef) -> (String, Option<TypeRef>, Vec<String>) {
 }
 
 /// Walks the configured paths into the places they reach, by URL template.
-fn walk(cx: &Context) -> BTreeMap<String, Node> {
+pub(super) fn walk(cx: &Context) -> Places {
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
     nodes.insert(String::new(), Node::default());
     for path in &cx.selection.paths {
@@ -204,6 +299,14 @@ fn walk(cx: &Context) -> BTreeMap<String, Node> {
         add(&mut nodes, &template, bound(cx, binding).into_iter().map(Step::Operation));
     }
     nodes
+}
+
+/// The entity types created with `POST` somewhere in `places`.
+pub(super) fn created(places: &Places) -> impl Iterator<Item = TypeId> + '_ {
+    places.values().flat_map(|n| &n.steps).filter_map(|s| match s {
+        Step::Create(e) => Some(*e),
+        _ => None,
+    })
 }
 
 /// The selected operations bound to `binding`.
@@ -360,23 +463,26 @@ fn operations(cx: &Context, types: &Types, nodes: &BTreeMap<String, Node>) -> Re
         let def = &cx.model.operations[id.0];
         let module = cx.modules.of(&def.qualified);
         let shared = signatures[&(module.clone(), plain.clone(), def.name.clone())].len() == 1;
-        let (alias_key, alias_plain) = if shared {
-            (format!("{}|{plain}|{}|{signature}", module.join("::"), def.name), plain)
+        let (binding, request_plain) = if shared {
+            (None, plain.clone())
         } else {
             let binding = def.binding.expect("bound");
             let t = cx.model.ty(binding.id);
             let qualifier = format!("{}{}", names::pascal(&t.name), if binding.collection { "Collection" } else { "" });
-            (
-                format!("{}|{plain}|{}|{}|{signature}", module.join("::"), def.name, t.qualified),
-                format!("{qualifier}{plain}"),
-            )
+            (Some(t.qualified.clone()), format!("{qualifier}{plain}"))
         };
         out.insert(
             id,
             Operation {
                 method: methods[&id].clone(),
-                alias_key,
-                alias_plain,
+                request: RequestKey {
+                    module,
+                    plain,
+                    operation: def.name.clone(),
+                    binding,
+                    signature,
+                },
+                request_plain,
                 conventional: names::is_conventional(&def.name),
                 returns,
             },
@@ -421,7 +527,7 @@ fn alias(def: &OperationDef, op: &Operation, item: ItemRef) -> ir::OperationAlia
 
 fn parameters(cx: &Context, types: &Types, def: &OperationDef, item: ItemRef) -> Result<ir::Parameters> {
     let context = format!("{}:{}: operation {}", cx.model.file, def.pos, def.qualified);
-    let mut scope = Scope::new(Case::Snake, &[]);
+    let mut scope: Scope = Scope::new(Case::Snake, &[]);
     for p in &def.parameters {
         scope.claim_wire(p.name.clone(), &p.name);
     }
@@ -436,6 +542,7 @@ fn parameters(cx: &Context, types: &Types, def: &OperationDef, item: ItemRef) ->
             nullable: p.nullable,
             secret: false,
             csdl_type: cx.model.ty(p.ty.id).qualified.clone(),
+            setter: None,
         });
     }
     Ok(ir::Parameters {
@@ -446,31 +553,30 @@ fn parameters(cx: &Context, types: &Types, def: &OperationDef, item: ItemRef) ->
     })
 }
 
-fn patch(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String, ItemRef>) -> Result<ir::Patch> {
+fn patch(cx: &Context, types: &Types, entity: TypeId, item: ItemRef) -> Result<ir::Patch> {
     let t = cx.model.ty(entity);
-    let item = decided[&format!("patch:{}", t.qualified)].clone();
     let key = cx.model.key(entity);
-    let fields: Vec<ir::Field> = models::fields(cx, types, entity)?
+    let mut fields: Vec<ir::Field> = models::fields(cx, types, entity)?
         .into_iter()
         .filter(|f| !key.contains(&f.wire))
         .collect();
-    let mut scope = Scope::new(Case::Snake, PATCH_RESERVED);
+    let mut scope: Scope<SetterKey> = Scope::new(Case::Snake, PATCH_RESERVED);
     for f in &fields {
-        scope.claim(format!("set:{}", f.wire), f.name.clone(), Rank::Csdl);
+        scope.claim(SetterKey::Set(f.wire.clone()), f.name.clone(), Rank::Csdl);
         if f.nullable {
-            scope.claim(format!("null:{}", f.wire), format!("{}_null", f.name.trim_end_matches('_')), Rank::Derived);
+            let null = format!("{}_null", f.name.trim_end_matches('_'));
+            scope.claim(SetterKey::Null(f.wire.clone()), null, Rank::Derived);
         }
     }
-    let methods = scope
+    let mut methods = scope
         .resolve()
         .map_err(|e| cx.error_at(t.pos, format!("type {}", t.qualified), e.message))?;
-    let setters = fields
-        .iter()
-        .map(|f| ir::Setter {
-            set: methods[&format!("set:{}", f.wire)].clone(),
-            null: methods.get(&format!("null:{}", f.wire)).cloned(),
-        })
-        .collect();
+    for f in &mut fields {
+        f.setter = methods.remove(&SetterKey::Set(f.wire.clone())).map(|set| ir::Setter {
+            set,
+            null: methods.remove(&SetterKey::Null(f.wire.clone())),
+        });
+    }
     let mut doc = prose(&format!("Changes to a `{}`, sent as the body of an update (`PATCH`).", t.qualified));
     push_doc(
         &mut doc,
@@ -491,15 +597,13 @@ fn patch(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String,
         qualified: t.qualified.clone(),
         doc,
         fields,
-        setters,
     })
 }
 
-fn select(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String, ItemRef>) -> Result<ir::Select> {
+fn select(cx: &Context, types: &Types, entity: TypeId, item: ItemRef) -> Result<ir::Select> {
     let t = cx.model.ty(entity);
-    let item = decided[&format!("select:{}", t.qualified)].clone();
     let fields = models::fields(cx, types, entity)?;
-    let mut scope = Scope::new(Case::Pascal, &[]);
+    let mut scope: Scope = Scope::new(Case::Pascal, &[]);
     for f in &fields {
         scope.claim_wire(f.wire.clone(), &f.wire);
     }
@@ -523,15 +627,35 @@ fn select(cx: &Context, types: &Types, entity: TypeId, decided: &BTreeMap<String
     })
 }
 
+/// A method of a builder whose name is decided in the builder's scope.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum MethodKey {
+    /// Navigation to a property, by its wire name.
+    Navigation(String),
+    /// A cast, by the qualified type.
+    Cast(String),
+    /// A bound operation: qualified name and parameter names.
+    Operation(String, Vec<String>),
+}
+
+impl ClaimKey for MethodKey {
+    fn identity(&self) -> Cow<'_, str> {
+        Cow::Owned(match self {
+            MethodKey::Navigation(wire) => format!("nav:{wire}"),
+            MethodKey::Cast(qualified) => format!("cast:{qualified}"),
+            MethodKey::Operation(qualified, params) => format!("op:{qualified}({})", params.join(",")),
+        })
+    }
+}
+
 /// The key of a step in its builder's method scope, or `None` for a method of fixed name.
-fn method_key(cx: &Context, step: &Step) -> Option<String> {
+fn method_key(cx: &Context, step: &Step) -> Option<MethodKey> {
     match step {
-        Step::Segment { wire, .. } => Some(format!("nav:{wire}")),
-        Step::Cast { ty, .. } => Some(format!("cast:{}", cx.model.ty(*ty).qualified)),
+        Step::Segment { wire, .. } => Some(MethodKey::Navigation(wire.clone())),
+        Step::Cast { ty, .. } => Some(MethodKey::Cast(cx.model.ty(*ty).qualified.clone())),
         Step::Operation(id) => {
             let def = &cx.model.operations[id.0];
-            let params: Vec<&str> = def.parameters.iter().map(|p| p.name.as_str()).collect();
-            Some(format!("op:{}({})", def.qualified, params.join(",")))
+            Some(MethodKey::Operation(def.qualified.clone(), def.parameters.iter().map(|p| p.name.clone()).collect()))
         }
         _ => None,
     }
@@ -542,18 +666,12 @@ fn builder(
     types: &Types,
     node: &Node,
     operations: &BTreeMap<OperationId, Operation>,
-    decided: &BTreeMap<String, ItemRef>,
+    named: &Named,
 ) -> Result<ir::Builder> {
-    let builder_name = |template: &str| -> String {
-        if template.is_empty() {
-            ROOT_BUILDER.to_owned()
-        } else {
-            decided[&format!("builder:{template}")].name.clone()
-        }
-    };
+    let builder_name = |template: &str| named.builder(template);
     let template = &node.template;
     // Method names, decided in the builder's scope.
-    let mut scope = Scope::new(Case::Snake, BUILDER_RESERVED);
+    let mut scope: Scope<MethodKey> = Scope::new(Case::Snake, BUILDER_RESERVED);
     for s in &node.steps {
         let Some(key) = method_key(cx, s) else { continue };
         match s {
@@ -564,12 +682,8 @@ fn builder(
             }
             Step::Operation(id) => {
                 let def = &cx.model.operations[id.0];
-                let params: Vec<&str> = def.parameters.iter().map(|p| p.name.as_str()).collect();
-                let renamed = cx
-                    .renames
-                    .get(&format!("{}({})", def.qualified, params.join(",")))
-                    .or_else(|| cx.renames.get(&def.qualified));
-                match renamed {
+                let MethodKey::Operation(_, params) = &key else { unreachable!("the key of an operation") };
+                match cx.renames.of_operation(&def.qualified, params) {
                     Some(name) => scope.claim(key, name, Rank::Configured),
                     None => scope.claim_spelled(key, operations[id].method.clone(), Rank::Csdl, names::is_conventional(&def.name)),
                 }
@@ -610,7 +724,7 @@ fn builder(
             Step::List(e) => Method::List {
                 doc: prose(&format!("Lists the `{}` objects: `GET {template}`.", cx.model.ty(*e).name)),
                 item: types.entity(cx, *e)?,
-                select: decided[&format!("select:{}", cx.model.ty(*e).qualified)].clone(),
+                select: named.selects[e].clone(),
             },
             Step::Count(e) => Method::Count {
                 doc: prose(&format!("Counts the `{}` objects: `GET {template}/$count`.", cx.model.ty(*e).name)),
@@ -631,7 +745,7 @@ fn builder(
             Step::Get(e) => Method::Get {
                 doc: prose(&format!("Reads the `{}`: `GET {template}`.", cx.model.ty(*e).name)),
                 entity: types.entity(cx, *e)?,
-                select: decided[&format!("select:{}", cx.model.ty(*e).qualified)].clone(),
+                select: named.selects[e].clone(),
             },
             Step::Update(e) => Method::Update {
                 doc: prose(&format!(
@@ -639,12 +753,12 @@ fn builder(
                     cx.model.ty(*e).name
                 )),
                 entity: types.entity(cx, *e)?,
-                patch: decided[&format!("patch:{}", cx.model.ty(*e).qualified)].clone(),
+                patch: named.patches[e].clone(),
             },
             Step::Delete(e) => Method::Delete {
                 doc: prose(&format!("Deletes the `{}`: `DELETE {template}`.", cx.model.ty(*e).name)),
             },
-            Step::Operation(id) => operation_method(cx, types, *id, &operations[id], name, template, decided)?,
+            Step::Operation(id) => operation_method(cx, types, *id, &operations[id], name, template, named)?,
         };
         methods.push(m);
     }
@@ -678,11 +792,11 @@ fn operation_method(
     op: &Operation,
     name: String,
     template: &str,
-    decided: &BTreeMap<String, ItemRef>,
+    named: &Named,
 ) -> Result<Method> {
     let def = &cx.model.operations[id.0];
     let context = format!("{}:{}: operation {}", cx.model.file, def.pos, def.qualified);
-    let operation = decided[&format!("op:{}", op.alias_key)].clone();
+    let operation = named.requests[&op.request].clone();
     let mut doc = doc_or(def.description.as_deref(), || format!("Calls `{}`.", def.qualified));
     Ok(match def.kind {
         OperationKind::Action => {
@@ -694,14 +808,14 @@ fn operation_method(
                 segment: def.name.clone(),
                 template,
                 operation,
-                parameters: decided.get(&format!("params:{}", op.alias_key)).cloned(),
+                parameters: named.parameters.get(&op.request).cloned(),
             }
         }
         OperationKind::Function => {
             let shown: Vec<String> = def.parameters.iter().map(|p| format!("{0}={{{0}}}", p.name)).collect();
             let template = format!("{template}/{}({})", def.name, shown.join(","));
             push_doc(&mut doc, &format!("`GET {template}`"));
-            let mut scope = Scope::new(Case::Snake, &[]);
+            let mut scope: Scope = Scope::new(Case::Snake, &[]);
             for p in &def.parameters {
                 scope.claim_wire(p.name.clone(), &p.name);
             }
