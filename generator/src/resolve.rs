@@ -357,8 +357,18 @@ impl<'a> Resolver<'a> {
         for &(name, p) in Primitive::ALL {
             add_type(&mut model, name, TypeKind::Primitive(p), Pos::default());
         }
-        add_type(&mut model, "Edm.EntityType", TypeKind::AnyStructured, Pos::default());
-        add_type(&mut model, "Edm.ComplexType", TypeKind::AnyStructured, Pos::default());
+        add_type(
+            &mut model,
+            "Edm.EntityType",
+            TypeKind::AnyStructured,
+            Pos::default(),
+        );
+        add_type(
+            &mut model,
+            "Edm.ComplexType",
+            TypeKind::AnyStructured,
+            Pos::default(),
+        );
         Resolver {
             doc,
             aliases,
@@ -402,18 +412,38 @@ impl<'a> Resolver<'a> {
                 .enum_types
                 .iter()
                 .map(|e| (&e.name, e.pos, "EnumType", None))
-                .chain(schema.entity_types.iter().map(|t| (&t.name, t.pos, "EntityType", Some(StructuredKind::Entity))))
-                .chain(schema.complex_types.iter().map(|t| (&t.name, t.pos, "ComplexType", Some(StructuredKind::Complex))))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos, "TypeDefinition", None)));
+                .chain(
+                    schema
+                        .entity_types
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "EntityType", Some(StructuredKind::Entity))),
+                )
+                .chain(
+                    schema
+                        .complex_types
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "ComplexType", Some(StructuredKind::Complex))),
+                )
+                .chain(
+                    schema
+                        .type_definitions
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "TypeDefinition", None)),
+                );
             for (name, pos, element, kind) in placeholders {
                 let qualified = format!("{ns}.{name}");
                 if let Some(&existing) = self.model.by_name.get(&qualified) {
                     let first = self.model.ty(existing).pos;
                     // The built-in `Edm` types, added first, are the only ones without a position.
                     let message = if first == Pos::default() {
-                        format!("`{qualified}` is a built-in type and cannot be declared (the `Edm` namespace is reserved)")
+                        format!(
+                            "`{qualified}` is a built-in type and cannot be declared (the `Edm` namespace is reserved)"
+                        )
                     } else {
-                        format!("declared twice (first at line {}:{})", first.line, first.column)
+                        format!(
+                            "declared twice (first at line {}:{})",
+                            first.line, first.column
+                        )
                     };
                     return Err(self.error(pos, format!("{element} {qualified}"), message));
                 }
@@ -426,8 +456,16 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn type_ref(&self, written: &str, pos: Pos, element: impl FnOnce() -> String) -> Result<TypeRef> {
-        let (inner, collection) = match written.strip_prefix("Collection(").and_then(|s| s.strip_suffix(')')) {
+    fn type_ref(
+        &self,
+        written: &str,
+        pos: Pos,
+        element: impl FnOnce() -> String,
+    ) -> Result<TypeRef> {
+        let (inner, collection) = match written
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
             Some(inner) => (inner.trim(), true),
             None => (written.trim(), false),
         };
@@ -438,11 +476,20 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn single_type(&self, written: &str, pos: Pos, element: impl FnOnce() -> String) -> Result<TypeId> {
+    fn single_type(
+        &self,
+        written: &str,
+        pos: Pos,
+        element: impl FnOnce() -> String,
+    ) -> Result<TypeId> {
         let element_name = element();
         let r = self.type_ref(written, pos, || element_name.clone())?;
         if r.collection {
-            return Err(self.error(pos, element_name, format!("`{written}` must not be a collection")));
+            return Err(self.error(
+                pos,
+                element_name,
+                format!("`{written}` must not be a collection"),
+            ));
         }
         Ok(r.id)
     }
@@ -475,7 +522,9 @@ impl<'a> Resolver<'a> {
             }
             for d in &schema.type_definitions {
                 let qualified = format!("{ns}.{}", d.name);
-                let under = self.single_type(&d.underlying_type, d.pos, || format!("TypeDefinition {qualified}"))?;
+                let under = self.single_type(&d.underlying_type, d.pos, || {
+                    format!("TypeDefinition {qualified}")
+                })?;
                 let TypeKind::Primitive(p) = self.model.ty(under).kind else {
                     return Err(self.error(
                         d.pos,
@@ -502,17 +551,23 @@ impl<'a> Resolver<'a> {
                 self.model.operations.push(def);
             }
             if !schema.entity_containers.is_empty()
-                && self.model.container_namespace.as_ref().is_none_or(|n| ns < n)
+                && self
+                    .model
+                    .container_namespace
+                    .as_ref()
+                    .is_none_or(|n| ns < n)
             {
                 self.model.container_namespace = Some(ns.clone());
             }
             for c in &schema.entity_containers {
                 for s in &c.singletons {
-                    let ty = self.single_type(&s.type_name, s.pos, || format!("Singleton {}", s.name))?;
+                    let ty =
+                        self.single_type(&s.type_name, s.pos, || format!("Singleton {}", s.name))?;
                     self.container_child(&s.name, ty, false, s.pos)?;
                 }
                 for s in &c.entity_sets {
-                    let ty = self.single_type(&s.entity_type, s.pos, || format!("EntitySet {}", s.name))?;
+                    let ty = self
+                        .single_type(&s.entity_type, s.pos, || format!("EntitySet {}", s.name))?;
                     self.container_child(&s.name, ty, true, s.pos)?;
                 }
             }
@@ -523,7 +578,11 @@ impl<'a> Resolver<'a> {
     fn container_child(&mut self, name: &str, ty: TypeId, is_set: bool, pos: Pos) -> Result<()> {
         let kind = if is_set { "EntitySet" } else { "Singleton" };
         if self.model.structured(ty).map(|s| s.kind) != Some(StructuredKind::Entity) {
-            return Err(self.error(pos, format!("{kind} {name}"), "its type must be an entity type"));
+            return Err(self.error(
+                pos,
+                format!("{kind} {name}"),
+                "its type must be an entity type",
+            ));
         }
         self.model.container.insert(
             name.to_owned(),
@@ -546,8 +605,10 @@ impl<'a> Resolver<'a> {
         let base = match &t.base_type {
             Some(b) => {
                 let id = self.single_type(b, t.pos, || format!("{element} {qualified}"))?;
-                if !matches!(&self.model.ty(id).kind, TypeKind::Structured(_) | TypeKind::AnyStructured)
-                    || self.doc_kind(id) != Some(t.kind)
+                if !matches!(
+                    &self.model.ty(id).kind,
+                    TypeKind::Structured(_) | TypeKind::AnyStructured
+                ) || self.doc_kind(id) != Some(t.kind)
                 {
                     return Err(self.error(
                         t.pos,
@@ -561,7 +622,9 @@ impl<'a> Resolver<'a> {
         };
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
-            let ty = self.type_ref(&p.type_name, p.pos, || format!("Property {}/{}", t.name, p.name))?;
+            let ty = self.type_ref(&p.type_name, p.pos, || {
+                format!("Property {}/{}", t.name, p.name)
+            })?;
             properties.push(PropertyDef {
                 name: p.name.clone(),
                 ty,
@@ -572,7 +635,9 @@ impl<'a> Resolver<'a> {
         }
         let mut navigation = Vec::with_capacity(t.navigation_properties.len());
         for n in &t.navigation_properties {
-            let ty = self.type_ref(&n.type_name, n.pos, || format!("NavigationProperty {}/{}", t.name, n.name))?;
+            let ty = self.type_ref(&n.type_name, n.pos, || {
+                format!("NavigationProperty {}/{}", t.name, n.name)
+            })?;
             navigation.push(NavigationDef {
                 name: n.name.clone(),
                 ty,
@@ -606,7 +671,9 @@ impl<'a> Resolver<'a> {
         let qualified = format!("{ns}.{}", op.name);
         let mut params = Vec::with_capacity(op.parameters.len());
         for p in &op.parameters {
-            let ty = self.type_ref(&p.type_name, p.pos, || format!("{element} {qualified}, Parameter {}", p.name))?;
+            let ty = self.type_ref(&p.type_name, p.pos, || {
+                format!("{element} {qualified}, Parameter {}", p.name)
+            })?;
             params.push(ParameterDef {
                 name: p.name.clone(),
                 ty,
@@ -629,13 +696,19 @@ impl<'a> Resolver<'a> {
         };
         let return_type = match &op.return_type {
             Some(r) => Some(ReturnDef {
-                ty: self.type_ref(&r.type_name, r.pos, || format!("{element} {qualified}, ReturnType"))?,
+                ty: self.type_ref(&r.type_name, r.pos, || {
+                    format!("{element} {qualified}, ReturnType")
+                })?,
                 nullable: r.nullable.unwrap_or(true),
             }),
             None => None,
         };
         if op.kind == OperationKind::Function && return_type.is_none() {
-            return Err(self.error(op.pos, format!("Function {qualified}"), "a function needs a ReturnType"));
+            return Err(self.error(
+                op.pos,
+                format!("Function {qualified}"),
+                "a function needs a ReturnType",
+            ));
         }
         Ok(OperationDef {
             kind: op.kind,
@@ -656,7 +729,10 @@ impl<'a> Resolver<'a> {
             let mut current = TypeId(i);
             while let Some(base) = self.model.structured(current).and_then(|s| s.base) {
                 if !seen.insert(base.0) {
-                    let names: Vec<_> = seen.iter().map(|&s| self.model.types[s].qualified.as_str()).collect();
+                    let names: Vec<_> = seen
+                        .iter()
+                        .map(|&s| self.model.types[s].qualified.as_str())
+                        .collect();
                     return Err(self.error(
                         t.pos,
                         format!("type {}", t.qualified),
@@ -679,7 +755,12 @@ impl<'a> Resolver<'a> {
             }
         }
         for list in derived.values_mut() {
-            list.sort_by(|a, b| self.model.ty(*a).qualified.cmp(&self.model.ty(*b).qualified));
+            list.sort_by(|a, b| {
+                self.model
+                    .ty(*a)
+                    .qualified
+                    .cmp(&self.model.ty(*b).qualified)
+            });
         }
         self.model.derived = derived;
         let mut bound: BTreeMap<TypeRef, Vec<OperationId>> = BTreeMap::new();
@@ -717,7 +798,12 @@ impl<'a> Resolver<'a> {
         if let Some((name, args)) = target.split_once('(') {
             // `ns.operation(bindingType, paramType, …)`: match name and binding type.
             let qualified = self.qualify(name.trim());
-            let binding = args.trim_end_matches(')').split(',').next().map(str::trim).unwrap_or("");
+            let binding = args
+                .trim_end_matches(')')
+                .split(',')
+                .next()
+                .map(str::trim)
+                .unwrap_or("");
             let binding = if binding.is_empty() {
                 None
             } else {
@@ -747,21 +833,35 @@ impl<'a> Resolver<'a> {
                 if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
                     return Some(&mut p.description);
                 }
-                s.navigation.iter_mut().find(|n| n.name == m).map(|n| &mut n.description)
+                s.navigation
+                    .iter_mut()
+                    .find(|n| n.name == m)
+                    .map(|n| &mut n.description)
             }
-            (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.description),
+            (Some(m), TypeKind::Enum(e)) => e
+                .members
+                .iter_mut()
+                .find(|x| x.name == m)
+                .map(|x| &mut x.description),
             _ => None,
         }
     }
 }
 
 fn element_article(element: &str) -> &'static str {
-    if element == "EntityType" { "entity type" } else { "complex type" }
+    if element == "EntityType" {
+        "entity type"
+    } else {
+        "complex type"
+    }
 }
 
 fn add_type(model: &mut Model, qualified: &str, kind: TypeKind, pos: Pos) -> TypeId {
     let id = TypeId(model.types.len());
-    let name = qualified.rsplit_once('.').map_or(qualified, |(_, n)| n).to_owned();
+    let name = qualified
+        .rsplit_once('.')
+        .map_or(qualified, |(_, n)| n)
+        .to_owned();
     model.types.push(TypeDef {
         qualified: qualified.to_owned(),
         name,
@@ -806,10 +906,14 @@ fn apply_fixups(model: &mut Model, fixups: &[Fixup]) -> Result<()> {
                 }
             }
             (Some(m), TypeKind::Structured(s)) => {
-                let p = s.properties.iter_mut().find(|p| p.name == m).ok_or_else(|| Error::Model {
-                    context: format!("fixup `{}`", f.target),
-                    message: "no such property".into(),
-                })?;
+                let p = s
+                    .properties
+                    .iter_mut()
+                    .find(|p| p.name == m)
+                    .ok_or_else(|| Error::Model {
+                        context: format!("fixup `{}`", f.target),
+                        message: "no such property".into(),
+                    })?;
                 if let Some(d) = &f.description {
                     p.description = Some(d.clone());
                 }
@@ -818,10 +922,14 @@ fn apply_fixups(model: &mut Model, fixups: &[Fixup]) -> Result<()> {
                 }
             }
             (Some(m), TypeKind::Enum(e)) => {
-                let x = e.members.iter_mut().find(|x| x.name == m).ok_or_else(|| Error::Model {
-                    context: format!("fixup `{}`", f.target),
-                    message: "no such member".into(),
-                })?;
+                let x = e
+                    .members
+                    .iter_mut()
+                    .find(|x| x.name == m)
+                    .ok_or_else(|| Error::Model {
+                        context: format!("fixup `{}`", f.target),
+                        message: "no such member".into(),
+                    })?;
                 if let Some(d) = &f.description {
                     x.description = Some(d.clone());
                 }
@@ -874,18 +982,31 @@ mod tests {
         let entity = m.lookup("microsoft.graph.entity").unwrap();
         assert_eq!(m.chain(token), vec![entity, token]);
         assert_eq!(m.key(token), vec!["id".to_owned()]);
-        let names: Vec<_> = m.all_properties(token).iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<_> = m
+            .all_properties(token)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
         assert_eq!(names, ["id", "state", "tags"]);
         let tags = m.all_properties(token)[2];
         assert!(tags.ty.collection && tags.nullable);
         assert_eq!(m.ty(tags.ty.id).qualified, "Edm.String");
         let state = m.all_properties(token)[1];
         assert!(!state.nullable);
-        let TypeKind::Enum(e) = &m.ty(state.ty.id).kind else { panic!("an enum") };
-        let values: Vec<_> = e.members.iter().map(|x| (x.name.as_str(), x.value)).collect();
+        let TypeKind::Enum(e) = &m.ty(state.ty.id).kind else {
+            panic!("an enum")
+        };
+        let values: Vec<_> = e
+            .members
+            .iter()
+            .map(|x| (x.name.as_str(), x.value))
+            .collect();
         assert_eq!(values, [("a", 0), ("b", 5), ("c", 6)]);
         let result = m.lookup("microsoft.graph.result").unwrap();
-        assert_eq!(m.all_derived(result), vec![m.lookup("microsoft.graph.special").unwrap()]);
+        assert_eq!(
+            m.all_derived(result),
+            vec![m.lookup("microsoft.graph.special").unwrap()]
+        );
         assert!(m.container["tokens"].is_set);
     }
 
@@ -893,14 +1014,23 @@ mod tests {
     fn out_of_line_descriptions_win_and_operation_targets_match_both_forms() {
         let m = model(SAMPLE).unwrap();
         let token = m.lookup("microsoft.graph.token").unwrap();
-        assert_eq!(m.all_properties(token)[1].description.as_deref(), Some("out of line"));
+        assert_eq!(
+            m.all_properties(token)[1].description.as_deref(),
+            Some("out of line")
+        );
         let op = |name: &str| m.operations.iter().find(|o| o.name == name).unwrap();
         assert_eq!(op("revoke").description.as_deref(), Some("revokes"));
         assert_eq!(op("sync").description.as_deref(), Some("syncs"));
         assert_eq!(op("revoke").parameters.len(), 1);
-        let bound = &m.bound[&TypeRef { id: token, collection: true }];
+        let bound = &m.bound[&TypeRef {
+            id: token,
+            collection: true,
+        }];
         assert_eq!(m.operations[bound[0].0].name, "find");
-        let by_entity: Vec<_> = m.bound[&TypeRef { id: token, collection: false }]
+        let by_entity: Vec<_> = m.bound[&TypeRef {
+            id: token,
+            collection: false,
+        }]
             .iter()
             .map(|o| m.operations[o.0].name.as_str())
             .collect();
@@ -920,11 +1050,23 @@ mod tests {
             description: Some("fixed".into()),
             nullable: Some(true),
         };
-        let m = resolve(&doc, &[fix("microsoft.graph.token/state"), fix("microsoft.graph.state/b")]).unwrap();
+        let m = resolve(
+            &doc,
+            &[
+                fix("microsoft.graph.token/state"),
+                fix("microsoft.graph.state/b"),
+            ],
+        )
+        .unwrap();
         let token = m.lookup("microsoft.graph.token").unwrap();
         let state = m.all_properties(token)[1];
-        assert_eq!((state.description.as_deref(), state.nullable), (Some("fixed"), true));
-        let err = resolve(&doc, &[fix("microsoft.graph.token/nope")]).unwrap_err().to_string();
+        assert_eq!(
+            (state.description.as_deref(), state.nullable),
+            (Some("fixed"), true)
+        );
+        let err = resolve(&doc, &[fix("microsoft.graph.token/nope")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fixup `microsoft.graph.token/nope`"), "{err}");
     }
 
@@ -933,11 +1075,18 @@ mod tests {
         let err = model("<ComplexType Name=\"a\" BaseType=\"graph.b\" />\n<ComplexType Name=\"b\" BaseType=\"graph.a\" />")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("m.xml:4:1: type microsoft.graph.a: cyclic base type"), "{err}");
-        let err = model("<EntityType Name=\"a\" BaseType=\"graph.c\" />\n<ComplexType Name=\"c\" />")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("base type `graph.c` is not an entity type"), "{err}");
+        assert!(
+            err.starts_with("m.xml:4:1: type microsoft.graph.a: cyclic base type"),
+            "{err}"
+        );
+        let err =
+            model("<EntityType Name=\"a\" BaseType=\"graph.c\" />\n<ComplexType Name=\"c\" />")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("base type `graph.c` is not an entity type"),
+            "{err}"
+        );
         let err = model("<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"graph.nope\" />\n</ComplexType>")
             .unwrap_err()
             .to_string();

@@ -65,9 +65,21 @@ pub struct Parts {
 
 impl Parts {
     /// Everything that may be permuted.
-    pub const ALL: Parts = Parts { schemas: true, elements: true, containers: true, members: true, overloads: true };
+    pub const ALL: Parts = Parts {
+        schemas: true,
+        elements: true,
+        containers: true,
+        members: true,
+        overloads: true,
+    };
     /// Nothing.
-    pub const NONE: Parts = Parts { schemas: false, elements: false, containers: false, members: false, overloads: false };
+    pub const NONE: Parts = Parts {
+        schemas: false,
+        elements: false,
+        containers: false,
+        members: false,
+        overloads: false,
+    };
 }
 
 /// A copy of `document` with the chosen orders permuted by a generator seeded with `seed`.
@@ -96,7 +108,11 @@ fn shuffle_schema(schema: &mut Schema, rng: &mut XorShift, parts: Parts) {
     shuffle_operations(&mut schema.actions, rng, parts);
     shuffle_operations(&mut schema.functions, rng, parts);
     if parts.members {
-        for ty in schema.entity_types.iter_mut().chain(&mut schema.complex_types) {
+        for ty in schema
+            .entity_types
+            .iter_mut()
+            .chain(&mut schema.complex_types)
+        {
             shuffle_members(ty, rng);
         }
     }
@@ -150,8 +166,12 @@ fn shuffle_operations(operations: &mut Vec<Operation>, rng: &mut XorShift, parts
             overloads.get_mut(name).and_then(Vec::pop).unwrap_or(place)
         })
         .collect();
-    let mut taken: Vec<Option<Operation>> = std::mem::take(operations).into_iter().map(Some).collect();
-    *operations = order.into_iter().filter_map(|index| taken[index].take()).collect();
+    let mut taken: Vec<Option<Operation>> =
+        std::mem::take(operations).into_iter().map(Some).collect();
+    *operations = order
+        .into_iter()
+        .filter_map(|index| taken[index].take())
+        .collect();
 }
 
 #[cfg(test)]
@@ -170,7 +190,10 @@ mod tests {
             name: name.into(),
             parameters: ["b", first_parameter, "z"]
                 .iter()
-                .map(|p| Parameter { name: (*p).into(), ..Parameter::default() })
+                .map(|p| Parameter {
+                    name: (*p).into(),
+                    ..Parameter::default()
+                })
                 .collect(),
             ..Operation::default()
         }
@@ -180,7 +203,9 @@ mod tests {
         let ty = |name: &str| StructuredType {
             name: name.into(),
             key: vec!["k1".into(), "k2".into(), "k3".into()],
-            properties: (0..8).map(|i| named(&format!("p{i}"), |p: &mut Property, n| p.name = n)).collect(),
+            properties: (0..8)
+                .map(|i| named(&format!("p{i}"), |p: &mut Property, n| p.name = n))
+                .collect(),
             ..StructuredType::default()
         };
         let schema = |namespace: &str| Schema {
@@ -188,7 +213,9 @@ mod tests {
             entity_types: (0..8).map(|i| ty(&format!("t{i}"))).collect(),
             enum_types: vec![crate::csdl::EnumType {
                 name: "e".into(),
-                members: (0..8).map(|i| named(&format!("m{i}"), |m: &mut Member, n| m.name = n)).collect(),
+                members: (0..8)
+                    .map(|i| named(&format!("m{i}"), |m: &mut Member, n| m.name = n))
+                    .collect(),
                 ..Default::default()
             }],
             actions: (0..8)
@@ -196,7 +223,10 @@ mod tests {
                 .collect(),
             ..Schema::default()
         };
-        Document { schemas: (0..6).map(|i| schema(&format!("n{i}"))).collect(), ..Document::default() }
+        Document {
+            schemas: (0..6).map(|i| schema(&format!("n{i}"))).collect(),
+            ..Document::default()
+        }
     }
 
     fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
@@ -217,20 +247,41 @@ mod tests {
     fn nothing_moves_without_parts_and_the_same_seed_gives_the_same_document() {
         let original = document();
         assert_eq!(shuffle(&original, 3, Parts::NONE), original);
-        assert_eq!(shuffle(&original, 3, Parts::ALL), shuffle(&original, 3, Parts::ALL));
-        assert_ne!(shuffle(&original, 3, Parts::ALL), shuffle(&original, 4, Parts::ALL));
+        assert_eq!(
+            shuffle(&original, 3, Parts::ALL),
+            shuffle(&original, 3, Parts::ALL)
+        );
+        assert_ne!(
+            shuffle(&original, 3, Parts::ALL),
+            shuffle(&original, 4, Parts::ALL)
+        );
     }
 
     #[test]
     fn permutes_what_it_may_and_keeps_parameters_keys_and_enum_members() {
         let original = document();
         let shuffled = shuffle(&original, 11, Parts::ALL);
-        assert_ne!(names(&shuffled.schemas, |s| &s.namespace), names(&original.schemas, |s| &s.namespace));
+        assert_ne!(
+            names(&shuffled.schemas, |s| &s.namespace),
+            names(&original.schemas, |s| &s.namespace)
+        );
         let schema = &shuffled.schemas[0];
-        let before = original.schemas.iter().find(|s| s.namespace == schema.namespace).unwrap();
-        assert_ne!(names(&schema.entity_types, |t| &t.name), names(&before.entity_types, |t| &t.name));
-        assert!(schema.entity_types.iter().any(|t| names(&t.properties, |p| &p.name)
-            != names(&before.entity_types[0].properties, |p| &p.name)));
+        let before = original
+            .schemas
+            .iter()
+            .find(|s| s.namespace == schema.namespace)
+            .unwrap();
+        assert_ne!(
+            names(&schema.entity_types, |t| &t.name),
+            names(&before.entity_types, |t| &t.name)
+        );
+        assert!(
+            schema
+                .entity_types
+                .iter()
+                .any(|t| names(&t.properties, |p| &p.name)
+                    != names(&before.entity_types[0].properties, |p| &p.name))
+        );
         for ty in &schema.entity_types {
             assert_eq!(ty.key, ["k1", "k2", "k3"]);
         }
@@ -249,18 +300,40 @@ mod tests {
         let original = document();
         let overloads = |document: &Document| -> Vec<String> {
             let actions = &document.schemas[0].actions;
-            actions.iter().filter(|a| a.name == "a0").map(|a| a.parameters[1].name.clone()).collect()
+            actions
+                .iter()
+                .filter(|a| a.name == "a0")
+                .map(|a| a.parameters[1].name.clone())
+                .collect()
         };
-        let elements = Parts { elements: true, ..Parts::NONE };
-        let moved = (0..20).map(|seed| shuffle(&original, seed, elements)).collect::<Vec<_>>();
-        assert!(moved.iter().any(|d| d.schemas[0].actions != original.schemas[0].actions));
+        let elements = Parts {
+            elements: true,
+            ..Parts::NONE
+        };
+        let moved = (0..20)
+            .map(|seed| shuffle(&original, seed, elements))
+            .collect::<Vec<_>>();
+        assert!(
+            moved
+                .iter()
+                .any(|d| d.schemas[0].actions != original.schemas[0].actions)
+        );
         assert!(moved.iter().all(|d| overloads(d) == ["x0", "x3", "x6"]));
-        let only_overloads = Parts { overloads: true, ..Parts::NONE };
-        let reordered = (0..20).map(|seed| shuffle(&original, seed, only_overloads)).collect::<Vec<_>>();
+        let only_overloads = Parts {
+            overloads: true,
+            ..Parts::NONE
+        };
+        let reordered = (0..20)
+            .map(|seed| shuffle(&original, seed, only_overloads))
+            .collect::<Vec<_>>();
         assert!(reordered.iter().any(|d| overloads(d) != ["x0", "x3", "x6"]));
         for d in &reordered {
             let places = names(&d.schemas[0].actions, |a| &a.name);
-            assert_eq!(places, names(&original.schemas[0].actions, |a| &a.name), "names keep their places");
+            assert_eq!(
+                places,
+                names(&original.schemas[0].actions, |a| &a.name),
+                "names keep their places"
+            );
         }
     }
 }
