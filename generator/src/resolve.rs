@@ -3,13 +3,16 @@
 //! Aliases are expanded through the document-wide alias table, every type reference
 //! becomes a [`TypeId`], base-type chains are checked for cycles, bound operations are
 //! indexed by their binding type, descriptions are gathered from inline and out-of-line
-//! annotations, and the configured fix-ups are applied. Errors name the element and
-//! its `file:line:column`.
+//! annotations, the annotations of types, properties, operations and container paths are
+//! kept whole by [`Target`] with their terms in full (see [`Model::annotation`]), and the
+//! configured fix-ups are applied. Errors name the element and its `file:line:column`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Fixup;
-use crate::csdl::{self, AnnotationValue, Document, OperationKind, Pos, StructuredKind};
+use crate::csdl::{
+    self, Annotation, AnnotationValue, Document, OperationKind, Pos, StructuredKind,
+};
 use crate::error::{Error, Location, Result};
 
 /// Index of a type in [`Model::types`].
@@ -228,6 +231,42 @@ pub struct Model {
     /// The namespace of the schema that holds the entity container (the first by name if
     /// several do).
     pub container_namespace: Option<String>,
+    /// The annotations of types, properties, navigation properties, enum members,
+    /// operations, entity sets, singletons and paths below them, inline and out of line,
+    /// with every term (nested ones too) written in full: see [`Model::annotation`].
+    pub annotations: BTreeMap<Target, Vec<Annotation>>,
+}
+
+/// What an annotation applies to: the key of [`Model::annotations`].
+///
+/// An out-of-line `Annotations Target=".."` block is matched to one as follows, aliases
+/// expanded:
+///
+/// - `ns.type` is [`Target::Type`]; `ns.type/name` is [`Target::Property`] (a structural
+///   or navigation property) or [`Target::Member`] (an enum member);
+/// - `ns.operation(bindingType, …)` is [`Target::Operation`] for the operation of that
+///   name and binding type (the first if several); `ns.operation(…)` with no parameters
+///   the unbound one; `ns.operation`, when no type has that name, every overload;
+/// - `ns.Container/child/…` is [`Target::Path`], when `child` is an entity set or a
+///   singleton; so is `child/…` without the container, as Graph writes some targets.
+///
+/// A target that names nothing in the model is ignored, as its descriptions are: annotations
+/// only inform, and a stale one is no error.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// A type: entity, complex, enum or type definition.
+    Type(TypeId),
+    /// A structural or navigation property of a structured type, by name (the two share
+    /// the names of a type).
+    Property(TypeId, String),
+    /// A member of an enum type, by name.
+    Member(TypeId, String),
+    /// An action or function overload.
+    Operation(OperationId),
+    /// A path from the entity container: the name of an entity set or singleton, then
+    /// navigation properties (`["deviceAppManagement", "mobileApps"]`) and type casts (in
+    /// full), as written in the target.
+    Path(Vec<String>),
 }
 
 const DESCRIPTION_TERM: &str = "Org.OData.Core.V1.Description";
@@ -305,6 +344,55 @@ impl Model {
     pub fn lookup(&self, qualified: &str) -> Option<TypeId> {
         self.by_name.get(qualified).copied()
     }
+
+    /// The value of the annotation of `target` with the term `term`, written in full
+    /// (`Org.OData.Validation.V1.DerivedTypeConstraint`, whatever alias the document used)
+    /// and without a qualifier; `None` when there is none.
+    ///
+    /// An out-of-line annotation replaces an inline one of the same term and qualifier (as
+    /// descriptions do); of two out-of-line ones, the block read last wins.
+    ///
+    /// ```
+    /// use graph_vpptoken_codegen::parse::parse_document;
+    /// use graph_vpptoken_codegen::resolve::{Target, resolve};
+    ///
+    /// let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+    ///   <edmx:Reference Uri="https://example.test/Validation.xml">
+    ///     <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation" />
+    ///   </edmx:Reference>
+    ///   <edmx:DataServices>
+    ///     <Schema Namespace="ex.ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+    ///       <EntityType Name="app" />
+    ///       <EntityType Name="root">
+    ///         <NavigationProperty Name="apps" Type="Collection(ex.ns.app)">
+    ///           <Annotation Term="Validation.DerivedTypeConstraint">
+    ///             <Collection><String>ex.ns.iosApp</String></Collection>
+    ///           </Annotation>
+    ///         </NavigationProperty>
+    ///       </EntityType>
+    ///     </Schema>
+    ///   </edmx:DataServices>
+    /// </edmx:Edmx>"#;
+    /// let model = resolve(&parse_document("example.xml", text).unwrap(), &[]).unwrap();
+    /// let root = model.lookup("ex.ns.root").unwrap();
+    /// let constraint = model.annotation(
+    ///     &Target::Property(root, "apps".into()),
+    ///     "Org.OData.Validation.V1.DerivedTypeConstraint",
+    /// );
+    /// assert_eq!(constraint.and_then(|value| value.strings()), Some(vec!["ex.ns.iosApp"]));
+    /// ```
+    pub fn annotation(&self, target: &Target, term: &str) -> Option<&AnnotationValue> {
+        self.annotations_of(target)
+            .iter()
+            .find(|a| a.term == term && a.qualifier.is_none())
+            .map(|a| &a.value)
+    }
+
+    /// Every annotation of `target` (qualified ones too), terms in full: inline ones in
+    /// the order written, then those of out-of-line blocks. Empty when there is none.
+    pub fn annotations_of(&self, target: &Target) -> &[Annotation] {
+        self.annotations.get(target).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Resolves `doc` and applies `fixups`.
@@ -314,6 +402,7 @@ pub fn resolve(doc: &Document, fixups: &[Fixup]) -> Result<Model> {
     r.define()?;
     r.check_cycles()?;
     r.index();
+    r.collect_inline_annotations();
     r.apply_annotations();
     let mut model = r.model;
     apply_fixups(&mut model, fixups)?;
@@ -326,6 +415,8 @@ struct Resolver<'a> {
     aliases: BTreeMap<String, String>,
     /// Whether each declared structured type is an entity or a complex type.
     declared_kinds: BTreeMap<TypeId, StructuredKind>,
+    /// The qualified names of the entity containers.
+    containers: BTreeSet<String>,
     model: Model,
 }
 
@@ -353,6 +444,7 @@ impl<'a> Resolver<'a> {
             bound: BTreeMap::new(),
             container: BTreeMap::new(),
             container_namespace: None,
+            annotations: BTreeMap::new(),
         };
         for &(name, p) in Primitive::ALL {
             add_type(&mut model, name, TypeKind::Primitive(p), Pos::default());
@@ -373,6 +465,15 @@ impl<'a> Resolver<'a> {
             doc,
             aliases,
             declared_kinds: BTreeMap::new(),
+            containers: doc
+                .schemas
+                .iter()
+                .flat_map(|s| {
+                    s.entity_containers
+                        .iter()
+                        .map(|c| format!("{}.{}", s.namespace, c.name))
+                })
+                .collect(),
             model,
         }
     }
@@ -778,24 +879,161 @@ impl<'a> Resolver<'a> {
         self.model.bound = bound;
     }
 
-    /// Applies the descriptions of out-of-line `Annotations` blocks; they win over inline
-    /// ones. Targets that name nothing in the model are ignored (annotations only inform).
+    /// Keeps the inline annotations of every element [`Target`] can name, terms in full.
+    fn collect_inline_annotations(&mut self) {
+        let doc = self.doc;
+        let mut operations = 0..;
+        let add = |map: &mut BTreeMap<Target, Vec<Annotation>>, target, list: &[Annotation]| {
+            if !list.is_empty() {
+                let list = list.iter().map(|a| self.qualified_annotation(a, None));
+                map.entry(target).or_default().extend(list);
+            }
+        };
+        let mut map = BTreeMap::new();
+        for schema in &doc.schemas {
+            let ns = &schema.namespace;
+            let id = |name: &str| self.model.by_name[&format!("{ns}.{name}")];
+            for t in schema.entity_types.iter().chain(&schema.complex_types) {
+                let ty = id(&t.name);
+                add(&mut map, Target::Type(ty), &t.annotations);
+                for p in &t.properties {
+                    add(
+                        &mut map,
+                        Target::Property(ty, p.name.clone()),
+                        &p.annotations,
+                    );
+                }
+                for n in &t.navigation_properties {
+                    add(
+                        &mut map,
+                        Target::Property(ty, n.name.clone()),
+                        &n.annotations,
+                    );
+                }
+            }
+            for e in &schema.enum_types {
+                let ty = id(&e.name);
+                add(&mut map, Target::Type(ty), &e.annotations);
+                for m in &e.members {
+                    add(&mut map, Target::Member(ty, m.name.clone()), &m.annotations);
+                }
+            }
+            for d in &schema.type_definitions {
+                add(&mut map, Target::Type(id(&d.name)), &d.annotations);
+            }
+        }
+        // `define` pushed the operations in this order: schema by schema, actions first.
+        for schema in &doc.schemas {
+            for op in schema.actions.iter().chain(&schema.functions) {
+                let id = OperationId(operations.next().unwrap_or_default());
+                add(&mut map, Target::Operation(id), &op.annotations);
+            }
+            for c in &schema.entity_containers {
+                for s in &c.entity_sets {
+                    add(&mut map, Target::Path(vec![s.name.clone()]), &s.annotations);
+                }
+                for s in &c.singletons {
+                    add(&mut map, Target::Path(vec![s.name.clone()]), &s.annotations);
+                }
+            }
+        }
+        self.model.annotations = map;
+    }
+
+    /// Applies out-of-line `Annotations` blocks: their descriptions, which win over inline
+    /// ones, and their annotations, which replace inline ones of the same term and
+    /// qualifier. Targets that name nothing in the model are ignored (annotations only
+    /// inform).
     fn apply_annotations(&mut self) {
         let doc = self.doc;
         for schema in &doc.schemas {
             for block in &schema.annotations {
-                let Some(text) = description_of(&block.annotations) else {
+                let targets = self.targets_of(&block.target);
+                if targets.is_empty() {
                     continue;
-                };
-                if let Some(slot) = self.description_slot(&block.target) {
-                    *slot = Some(text);
+                }
+                let annotations: Vec<Annotation> = block
+                    .annotations
+                    .iter()
+                    .map(|a| self.qualified_annotation(a, block.qualifier.as_deref()))
+                    .collect();
+                let description = description_of(&block.annotations);
+                for target in targets {
+                    if let Some(text) = &description
+                        && let Some(slot) = self.description_slot(&target)
+                    {
+                        *slot = Some(text.clone());
+                    }
+                    let list = self.model.annotations.entry(target).or_default();
+                    for annotation in &annotations {
+                        list.retain(|a| {
+                            a.term != annotation.term || a.qualifier != annotation.qualifier
+                        });
+                        list.push(annotation.clone());
+                    }
                 }
             }
         }
     }
 
-    fn description_slot(&mut self, target: &str) -> Option<&mut Option<String>> {
-        if let Some((name, args)) = target.split_once('(') {
+    /// `annotation` with its term, the terms of the annotations nested in it and the
+    /// types of its records written in full; `qualifier` (a block's) applies when it has
+    /// none of its own.
+    fn qualified_annotation(&self, annotation: &Annotation, qualifier: Option<&str>) -> Annotation {
+        let mut annotation = annotation.clone();
+        if annotation.qualifier.is_none() {
+            annotation.qualifier = qualifier.map(str::to_owned);
+        }
+        self.qualify_terms(&mut annotation);
+        annotation
+    }
+
+    fn qualify_terms(&self, annotation: &mut Annotation) {
+        annotation.term = self.qualify(&annotation.term);
+        for nested in &mut annotation.annotations {
+            self.qualify_terms(nested);
+        }
+        self.qualify_value_terms(&mut annotation.value);
+    }
+
+    fn qualify_value_terms(&self, value: &mut AnnotationValue) {
+        match value {
+            AnnotationValue::Record(record) => {
+                if let Some(ty) = &mut record.type_name {
+                    *ty = self.qualify(ty);
+                }
+                for nested in &mut record.annotations {
+                    self.qualify_terms(nested);
+                }
+                for property in &mut record.properties {
+                    for nested in &mut property.annotations {
+                        self.qualify_terms(nested);
+                    }
+                    self.qualify_value_terms(&mut property.value);
+                }
+            }
+            AnnotationValue::Collection(items) => {
+                for item in items {
+                    self.qualify_value_terms(item);
+                }
+            }
+            AnnotationValue::UrlRef(inner) => self.qualify_value_terms(inner),
+            AnnotationValue::Expression(expression) => {
+                for nested in &mut expression.annotations {
+                    self.qualify_terms(nested);
+                }
+                for operand in &mut expression.operands {
+                    self.qualify_value_terms(operand);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What the target of an out-of-line block names (see [`Target`]); empty when it names
+    /// nothing.
+    fn targets_of(&self, written: &str) -> Vec<Target> {
+        if let Some((name, args)) = written.split_once('(') {
             // `ns.operation(bindingType, paramType, …)`: match name and binding type.
             let qualified = self.qualify(name.trim());
             let binding = args
@@ -811,39 +1049,101 @@ impl<'a> Resolver<'a> {
                     Some(rest) => (rest.trim_end_matches(')'), true),
                     None => (binding, false),
                 };
-                let id = self.model.lookup(&self.qualify(inner))?;
+                let Some(id) = self.model.lookup(&self.qualify(inner)) else {
+                    return Vec::new();
+                };
                 Some(TypeRef { id, collection })
             };
-            let op = self
+            let found = self
                 .model
                 .operations
-                .iter_mut()
-                .find(|op| op.qualified == qualified && op.binding == binding)?;
-            return Some(&mut op.description);
+                .iter()
+                .position(|op| op.qualified == qualified && op.binding == binding);
+            return found
+                .map(|i| Target::Operation(OperationId(i)))
+                .into_iter()
+                .collect();
         }
-        let (type_name, member) = match target.split_once('/') {
-            Some((t, m)) => (t, Some(m)),
-            None => (target, None),
+        let segments: Vec<&str> = written.split('/').map(str::trim).collect();
+        let Some((&first, rest)) = segments.split_first() else {
+            return Vec::new();
         };
-        let id = self.model.lookup(&self.qualify(type_name))?;
-        let ty = &mut self.model.types[id.0];
-        match (member, &mut ty.kind) {
-            (None, _) => Some(&mut ty.description),
-            (Some(m), TypeKind::Structured(s)) => {
-                if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
-                    return Some(&mut p.description);
-                }
-                s.navigation
-                    .iter_mut()
-                    .find(|n| n.name == m)
-                    .map(|n| &mut n.description)
-            }
-            (Some(m), TypeKind::Enum(e)) => e
+        if self.containers.contains(&self.qualify(first)) {
+            return self.container_path(rest).into_iter().collect();
+        }
+        if self.model.container.contains_key(first) {
+            return self.container_path(&segments).into_iter().collect();
+        }
+        let Some(id) = self.model.lookup(&self.qualify(first)) else {
+            // `ns.operation` without parameters: every overload.
+            let qualified = self.qualify(first);
+            return (0..self.model.operations.len())
+                .filter(|&i| rest.is_empty() && self.model.operations[i].qualified == qualified)
+                .map(|i| Target::Operation(OperationId(i)))
+                .collect();
+        };
+        let target = match (rest, &self.model.ty(id).kind) {
+            ([], _) => Some(Target::Type(id)),
+            ([m], TypeKind::Structured(s)) => (s.properties.iter().any(|p| p.name == *m)
+                || s.navigation.iter().any(|n| n.name == *m))
+            .then(|| Target::Property(id, (*m).to_owned())),
+            ([m], TypeKind::Enum(e)) => e
                 .members
-                .iter_mut()
-                .find(|x| x.name == m)
-                .map(|x| &mut x.description),
+                .iter()
+                .any(|x| x.name == *m)
+                .then(|| Target::Member(id, (*m).to_owned())),
             _ => None,
+        };
+        target.into_iter().collect()
+    }
+
+    /// The [`Target::Path`] of `segments` below the entity container, when the first names
+    /// an entity set or a singleton. Type-cast segments (holding a `.`) are qualified.
+    fn container_path(&self, segments: &[&str]) -> Option<Target> {
+        let first = segments.first()?;
+        if !self.model.container.contains_key(*first) {
+            return None;
+        }
+        let path = segments
+            .iter()
+            .map(|segment| {
+                if segment.contains('.') {
+                    self.qualify(segment)
+                } else {
+                    (*segment).to_owned()
+                }
+            })
+            .collect();
+        Some(Target::Path(path))
+    }
+
+    /// Where the description of `target` goes; `None` for a container path, which has
+    /// none.
+    fn description_slot(&mut self, target: &Target) -> Option<&mut Option<String>> {
+        match target {
+            Target::Operation(id) => Some(&mut self.model.operations[id.0].description),
+            Target::Type(id) => Some(&mut self.model.types[id.0].description),
+            Target::Property(id, name) => match &mut self.model.types[id.0].kind {
+                TypeKind::Structured(s) => {
+                    if let Some(p) = s.properties.iter_mut().find(|p| &p.name == name) {
+                        return Some(&mut p.description);
+                    }
+                    s.navigation
+                        .iter_mut()
+                        .find(|n| &n.name == name)
+                        .map(|n| &mut n.description)
+                }
+                _ => None,
+            },
+            Target::Member(id, name) => match &mut self.model.types[id.0].kind {
+                TypeKind::Enum(e) => e
+                    .members
+                    .iter_mut()
+                    .find(|x| &x.name == name)
+                    .map(|x| &mut x.description),
+                _ => None,
+            },
+            Target::Path(_) => None,
         }
     }
 }
@@ -1091,5 +1391,197 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert_eq!(err, "m.xml:5:3: Property a/p: unknown type `graph.nope`");
+    }
+
+    const ANNOTATED: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Validation.V1.xml">
+    <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation" />
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities" />
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="mobileApp" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <EntityType Name="iosVppApp" BaseType="graph.mobileApp" />
+      <EntityType Name="deviceAppManagement">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="mobileApps" Type="Collection(graph.mobileApp)" ContainsTarget="true">
+          <Annotation Term="Validation.DerivedTypeConstraint">
+            <Collection><String>microsoft.graph.iosVppApp</String></Collection>
+          </Annotation>
+        </NavigationProperty>
+        <NavigationProperty Name="otherApps" Type="Collection(graph.mobileApp)" ContainsTarget="true" />
+      </EntityType>
+      <Action Name="sync" IsBound="true"><Parameter Name="b" Type="graph.mobileApp" /></Action>
+      <EntityContainer Name="GraphService">
+        <Singleton Name="deviceAppManagement" Type="graph.deviceAppManagement">
+          <Annotation Term="Capabilities.SkipSupported" Bool="false" />
+        </Singleton>
+        <EntitySet Name="mobileApps" EntityType="graph.mobileApp" />
+      </EntityContainer>
+      <Annotations Target="graph.deviceAppManagement/otherApps">
+        <Annotation Term="Org.OData.Validation.V1.DerivedTypeConstraint">
+          <Collection><String>microsoft.graph.iosVppApp</String></Collection>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="graph.deviceAppManagement/mobileApps">
+        <Annotation Term="Validation.DerivedTypeConstraint">
+          <Collection><String>microsoft.graph.iosVppApp</String><String>microsoft.graph.mobileApp</String></Collection>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="microsoft.graph.GraphService/deviceAppManagement/mobileApps">
+        <Annotation Term="Capabilities.InsertRestrictions">
+          <Record>
+            <PropertyValue Property="Insertable" Bool="false" />
+            <PropertyValue Property="NonInsertableNavigationProperties">
+              <Collection><NavigationPropertyPath>categories</NavigationPropertyPath></Collection>
+            </PropertyValue>
+            <Annotation Term="Core.Description" String="nested" />
+          </Record>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="graph.GraphService/mobileApps" Qualifier="beta">
+        <Annotation Term="Capabilities.CountRestrictions"><Record><PropertyValue Property="Countable" Bool="false" /></Record></Annotation>
+      </Annotations>
+      <Annotations Target="mobileApps/graph.iosVppApp">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+      <Annotations Target="graph.sync(graph.mobileApp)">
+        <Annotation Term="Capabilities.OperationRestrictions" />
+      </Annotations>
+      <Annotations Target="microsoft.graph.GraphService/nowhere/mobileApps">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+      <Annotations Target="graph.nothing/here">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+    #[test]
+    fn annotations_are_found_by_full_term_inline_out_of_line_and_on_container_paths() {
+        const CONSTRAINT: &str = "Org.OData.Validation.V1.DerivedTypeConstraint";
+        let m = resolve(&parse_document("m.xml", ANNOTATED).unwrap(), &[]).unwrap();
+        let manager = m.lookup("microsoft.graph.deviceAppManagement").unwrap();
+        let constraint = |property: &str| {
+            m.annotation(&Target::Property(manager, property.into()), CONSTRAINT)
+                .and_then(AnnotationValue::strings)
+        };
+        // Inline with an alias, then replaced by an out-of-line block with an alias.
+        assert_eq!(
+            constraint("mobileApps"),
+            Some(vec![
+                "microsoft.graph.iosVppApp",
+                "microsoft.graph.mobileApp"
+            ])
+        );
+        // Out of line, written in full, on an alias-qualified target.
+        assert_eq!(
+            constraint("otherApps"),
+            Some(vec!["microsoft.graph.iosVppApp"])
+        );
+        assert_eq!(
+            m.annotations_of(&Target::Property(manager, "mobileApps".into()))
+                .len(),
+            1
+        );
+        assert_eq!(
+            m.annotation(
+                &Target::Property(manager, "mobileApps".into()),
+                "Validation.DerivedTypeConstraint"
+            ),
+            None
+        );
+
+        // A singleton's inline annotation and a path below it.
+        let path =
+            |segments: &[&str]| Target::Path(segments.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(
+            m.annotation(
+                &path(&["deviceAppManagement"]),
+                "Org.OData.Capabilities.V1.SkipSupported"
+            ),
+            Some(&AnnotationValue::Bool(false))
+        );
+        let insert = m
+            .annotation(
+                &path(&["deviceAppManagement", "mobileApps"]),
+                "Org.OData.Capabilities.V1.InsertRestrictions",
+            )
+            .and_then(AnnotationValue::as_record)
+            .unwrap();
+        assert_eq!(
+            insert
+                .property("Insertable")
+                .and_then(AnnotationValue::as_bool),
+            Some(false)
+        );
+        let paths: Vec<_> = insert
+            .property("NonInsertableNavigationProperties")
+            .and_then(AnnotationValue::as_collection)
+            .unwrap()
+            .iter()
+            .filter_map(AnnotationValue::as_path)
+            .collect();
+        assert_eq!(paths, ["categories"]);
+        // Nested terms are written in full too.
+        assert_eq!(insert.annotations[0].term, "Org.OData.Core.V1.Description");
+        assert_eq!(insert.pos.line, 44);
+
+        // A block's qualifier applies to its annotations.
+        let counts = m.annotations_of(&path(&["mobileApps"]));
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[0].qualifier.as_deref(), Some("beta"));
+        assert_eq!(
+            m.annotation(
+                &path(&["mobileApps"]),
+                "Org.OData.Capabilities.V1.CountRestrictions"
+            ),
+            None
+        );
+        // A target without the container, with a type cast (qualified).
+        assert_eq!(
+            m.annotation(
+                &path(&["mobileApps", "microsoft.graph.iosVppApp"]),
+                "Org.OData.Capabilities.V1.TopSupported"
+            ),
+            Some(&AnnotationValue::Bool(false))
+        );
+        // An operation, by binding type; an empty annotation of a Boolean term.
+        let sync = m
+            .operations
+            .iter()
+            .position(|o| o.name == "sync")
+            .map(OperationId)
+            .unwrap();
+        assert_eq!(
+            m.annotation(
+                &Target::Operation(sync),
+                "Org.OData.Capabilities.V1.OperationRestrictions"
+            )
+            .and_then(AnnotationValue::as_bool),
+            Some(true)
+        );
+        // Targets that name nothing are ignored.
+        let keys: Vec<_> = m.annotations.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                Target::Property(manager, "mobileApps".into()),
+                Target::Property(manager, "otherApps".into()),
+                Target::Operation(sync),
+                path(&["deviceAppManagement"]),
+                path(&["deviceAppManagement", "mobileApps"]),
+                path(&["mobileApps"]),
+                path(&["mobileApps", "microsoft.graph.iosVppApp"]),
+            ]
+        );
     }
 }

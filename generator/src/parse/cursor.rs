@@ -24,7 +24,7 @@ pub(super) struct Tag<'a> {
     /// Where the element starts.
     pub(super) pos: Pos,
     /// Nesting depth: 1 for the root element.
-    depth: u32,
+    pub(super) depth: u32,
     /// Written as `<Name .../>`: there are no children and no end tag to wait for.
     empty: bool,
     /// Byte offset of the `<` in the input, for positions inside the tag.

@@ -137,7 +137,9 @@ use position::Lines;
 ///   named element, `Type` on `Property`, `Parameter`, `ReturnType`, …), a name is not
 ///   a CSDL identifier (see the module documentation), or an attribute or annotation
 ///   value does not parse (a boolean other than `true`/`false`/`1`/`0`, a non-integer
-///   `Member Value`, …).
+///   `Member Value` or `Int`, …), an `Annotation` or `PropertyValue` has two values (an
+///   attribute and an expression child, two attributes or two children), or an annotation
+///   expression stands more than 128 elements deep in the document.
 ///
 /// Every error carries the file and the line and column of the element concerned (the
 /// `<` of its start tag); a malformed attribute is reported at the attribute, other XML
