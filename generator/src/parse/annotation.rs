@@ -65,8 +65,10 @@ pub(super) fn parse_annotation<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Resul
             "Term" => term = Some(text.into_owned()),
             "Qualifier" => qualifier = Some(text.into_owned()),
             _ => {
-                if let Some(constant) = constant(cur, tag, key, key, text.into_owned())? {
-                    value.set(cur, tag, constant, Source::Attribute(key))?;
+                if let Some(form) = attribute_form(key)
+                    && let Some(constant) = constant(cur, tag, form, form, text.into_owned())?
+                {
+                    value.set(cur, tag, constant, Source::Attribute(form))?;
                 }
             }
         }
@@ -87,13 +89,40 @@ pub(super) fn parse_annotation<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Resul
 /// risking the stack.
 const MAX_EXPRESSION_DEPTH: u32 = 128;
 
+/// The attributes that give an `Annotation` or a `PropertyValue` its value.
+const ATTRIBUTE_FORMS: [&str; 18] = [
+    "String",
+    "Bool",
+    "Int",
+    "Float",
+    "Decimal",
+    "Date",
+    "DateTimeOffset",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Binary",
+    "EnumMember",
+    "Path",
+    "PropertyPath",
+    "NavigationPropertyPath",
+    "AnnotationPath",
+    "ModelElementPath",
+    "UrlRef",
+];
+
+/// `key` as one of [`ATTRIBUTE_FORMS`], or `None` when it gives no value.
+fn attribute_form(key: &str) -> Option<&'static str> {
+    ATTRIBUTE_FORMS.iter().copied().find(|form| *form == key)
+}
+
 /// Where the value of an element was written, for the error when it has two.
-enum Source<'t> {
-    Attribute(&'t str),
+enum Source {
+    Attribute(&'static str),
     Element(String, Pos),
 }
 
-impl fmt::Display for Source<'_> {
+impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Attribute(name) => write!(f, "attribute `{name}`"),
@@ -107,7 +136,7 @@ impl fmt::Display for Source<'_> {
 struct Value {
     value: Option<AnnotationValue>,
     /// How the value was written, for the error message.
-    source: String,
+    source: Option<Source>,
 }
 
 impl Value {
@@ -117,16 +146,16 @@ impl Value {
         cur: &Cursor<'_>,
         tag: &Tag<'_>,
         value: AnnotationValue,
-        source: Source<'_>,
+        source: Source,
     ) -> Result<()> {
-        if self.value.is_some() {
+        if let Some(first) = &self.source {
             return Err(cur.csdl_error(
                 tag,
-                format!("two values, {} and {source}: write only one", self.source),
+                format!("two values, {first} and {source}: write only one"),
             ));
         }
         self.value = Some(value);
-        self.source = source.to_string();
+        self.source = Some(source);
         Ok(())
     }
 
@@ -288,8 +317,10 @@ fn parse_property_value<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Prope
         let (key, text) = cur.check(tag, attr)?;
         if key == "Property" {
             property = Some(text.into_owned());
-        } else if let Some(constant) = constant(cur, tag, key, key, text.into_owned())? {
-            value.set(cur, tag, constant, Source::Attribute(key))?;
+        } else if let Some(form) = attribute_form(key)
+            && let Some(constant) = constant(cur, tag, form, form, text.into_owned())?
+        {
+            value.set(cur, tag, constant, Source::Attribute(form))?;
         }
     }
     let property = cur.required(tag, "Property", property)?;
