@@ -268,29 +268,210 @@ pub struct Annotations {
 /// One `Annotation`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Annotation {
-    /// `Term`, as written (e.g. `Org.OData.Core.V1.Description`).
+    /// `Term`, as written (e.g. `Org.OData.Core.V1.Description` or `Core.Description`).
     pub term: String,
     pub qualifier: Option<String>,
+    /// The value, from an attribute (`String=".."`, `Bool=".."`, …) or the one expression
+    /// child; [`AnnotationValue::Empty`] when there is neither.
     pub value: AnnotationValue,
+    /// `Annotation` children: annotations of this annotation.
+    pub annotations: Vec<Annotation>,
     pub pos: Pos,
 }
 
-/// The value of an [`Annotation`], as far as the generator needs it.
+/// The value of an [`Annotation`] or of a [`PropertyValue`]: a CSDL constant or dynamic
+/// expression, as written.
+///
+/// The attribute form (`Bool="true"`) and the element form (`<Bool>true</Bool>`) of a value
+/// give equal values. The text of `String` is kept exactly; the text of every other
+/// constant and of the paths is kept without leading and trailing XML white space. `Bool`
+/// and `Int` are checked when parsed; the other constants keep their text, so nothing is
+/// lost (a `Decimal` of 40 digits stays 40 digits) and nothing is checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum AnnotationValue {
-    /// No value (a bare tag, which for a Boolean term means `true`).
+    /// No value: a bare tag, which for a Boolean term means `true` (see
+    /// [`AnnotationValue::as_bool`]).
     #[default]
     Empty,
-    /// `String="…"` or a `<String>` child.
+    /// `String`.
     String(String),
-    /// `Bool="…"` or a `<Bool>` child.
+    /// `Bool`.
     Bool(bool),
-    /// `Int="…"` or an `<Int>` child.
+    /// `Int`: an integer of `Edm.Int64`'s range.
     Int(i64),
-    /// `EnumMember="…"` or an `<EnumMember>` child.
+    /// `Float`, as written (`1.5e3`, `INF`, `NaN`, …).
+    Float(String),
+    /// `Decimal`, as written.
+    Decimal(String),
+    /// `Date`, as written (`2000-01-01`).
+    Date(String),
+    /// `DateTimeOffset`, as written.
+    DateTimeOffset(String),
+    /// `TimeOfDay`, as written.
+    TimeOfDay(String),
+    /// `Duration`, as written (`P7D`).
+    Duration(String),
+    /// `Guid`, as written.
+    Guid(String),
+    /// `Binary`, as written (base64url).
+    Binary(String),
+    /// `EnumMember`: one member (`Core.Permission/Read`) or several separated by white
+    /// space, qualified as written.
     EnumMember(String),
-    /// `Path="…"` or a `<Path>` child.
+    /// `Path`.
     Path(String),
-    /// Any other expression (`Record`, `Collection`, …), kept only as its element name.
-    Other(String),
+    /// `PropertyPath`.
+    PropertyPath(String),
+    /// `NavigationPropertyPath`.
+    NavigationPropertyPath(String),
+    /// `AnnotationPath`.
+    AnnotationPath(String),
+    /// `ModelElementPath`.
+    ModelElementPath(String),
+    /// `UrlRef`: the expression that gives the URL (the attribute form is a string).
+    UrlRef(Box<AnnotationValue>),
+    /// `Null`.
+    Null,
+    /// `Record`.
+    Record(Record),
+    /// `Collection`, its items in order.
+    Collection(Vec<AnnotationValue>),
+    /// Any other expression (`If`, `Apply`, `Cast`, `IsOf`, `Eq`, `LabeledElement`, …), which
+    /// the generator keeps but does not evaluate.
+    Expression(Expression),
+}
+
+/// A `Record` expression.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// `Type`, as written; `None` when the type is the term's (or the property's) own.
+    pub type_name: Option<String>,
+    /// The `PropertyValue` children, in the order written.
+    pub properties: Vec<PropertyValue>,
+    /// `Annotation` children: annotations of the record.
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+/// `PropertyValue Property=".."` of a [`Record`], with its value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PropertyValue {
+    /// `Property`: the name of the property of the record's type.
+    pub property: String,
+    /// From an attribute or the one expression child, as for an [`Annotation`].
+    pub value: AnnotationValue,
+    /// `Annotation` children: annotations of the property value.
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+/// An expression the generator does not evaluate, kept as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expression {
+    /// The element's local name, e.g. `If`, `Apply`, `Eq`, `LabeledElementReference`.
+    pub name: String,
+    /// Its attributes other than namespace declarations, in the order written (e.g.
+    /// `Function`, `Type`, `Name`).
+    pub attributes: Vec<(String, String)>,
+    /// Its expression children, in order.
+    pub operands: Vec<AnnotationValue>,
+    /// The trimmed text of an expression written as text (`LabeledElementReference`);
+    /// empty for the others.
+    pub text: String,
+    /// `Annotation` children.
+    pub annotations: Vec<Annotation>,
+    pub pos: Pos,
+}
+
+impl AnnotationValue {
+    /// The text of a `String`; `None` for any other value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            AnnotationValue::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value of a Boolean term: `Bool`, or `true` for [`AnnotationValue::Empty`] (CSDL
+    /// lets a Boolean term be applied without a value to mean `true`). `None` for any other
+    /// value.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            AnnotationValue::Bool(value) => Some(*value),
+            AnnotationValue::Empty => Some(true),
+            _ => None,
+        }
+    }
+
+    /// The value of an `Int`; `None` for any other value.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            AnnotationValue::Int(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The items of a `Collection`; `None` for any other value.
+    pub fn as_collection(&self) -> Option<&[AnnotationValue]> {
+        match self {
+            AnnotationValue::Collection(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The `Record`; `None` for any other value.
+    pub fn as_record(&self) -> Option<&Record> {
+        match self {
+            AnnotationValue::Record(record) => Some(record),
+            _ => None,
+        }
+    }
+
+    /// The value of the property `name` of a `Record` (see [`Record::property`]); `None`
+    /// when this is not a record or the record does not set it.
+    pub fn record_property(&self, name: &str) -> Option<&AnnotationValue> {
+        self.as_record()?.property(name)
+    }
+
+    /// The items of a `Collection` of `String`s, in order; `None` when this is not a
+    /// collection or an item is not a `String`.
+    pub fn strings(&self) -> Option<Vec<&str>> {
+        self.as_collection()?
+            .iter()
+            .map(AnnotationValue::as_str)
+            .collect()
+    }
+
+    /// The text of a path value (`Path`, `PropertyPath`, `NavigationPropertyPath`,
+    /// `AnnotationPath` or `ModelElementPath`); `None` for any other value.
+    pub fn as_path(&self) -> Option<&str> {
+        match self {
+            AnnotationValue::Path(path)
+            | AnnotationValue::PropertyPath(path)
+            | AnnotationValue::NavigationPropertyPath(path)
+            | AnnotationValue::AnnotationPath(path)
+            | AnnotationValue::ModelElementPath(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The members of an `EnumMember` value (`Core.Permission/Read Core.Permission/Write`
+    /// gives two), as written; `None` for any other value.
+    pub fn enum_members(&self) -> Option<impl Iterator<Item = &str>> {
+        match self {
+            AnnotationValue::EnumMember(text) => Some(text.split_ascii_whitespace()),
+            _ => None,
+        }
+    }
+}
+
+impl Record {
+    /// The value of the `PropertyValue` whose `Property` is `name` (the first if it is
+    /// written twice); `None` when the record does not set it.
+    pub fn property(&self, name: &str) -> Option<&AnnotationValue> {
+        self.properties
+            .iter()
+            .find(|value| value.property == name)
+            .map(|value| &value.value)
+    }
 }

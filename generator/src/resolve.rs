@@ -3,13 +3,16 @@
 //! Aliases are expanded through the document-wide alias table, every type reference
 //! becomes a [`TypeId`], base-type chains are checked for cycles, bound operations are
 //! indexed by their binding type, descriptions are gathered from inline and out-of-line
-//! annotations, and the configured fix-ups are applied. Errors name the element and
-//! its `file:line:column`.
+//! annotations, the annotations of types, properties, operations and container paths are
+//! kept whole by [`Target`] with their terms in full (see [`Model::annotation`]), and the
+//! configured fix-ups are applied. Errors name the element and its `file:line:column`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Fixup;
-use crate::csdl::{self, AnnotationValue, Document, OperationKind, Pos, StructuredKind};
+use crate::csdl::{
+    self, Annotation, AnnotationValue, Document, OperationKind, Pos, StructuredKind,
+};
 use crate::error::{Error, Location, Result};
 
 /// Index of a type in [`Model::types`].
@@ -228,6 +231,42 @@ pub struct Model {
     /// The namespace of the schema that holds the entity container (the first by name if
     /// several do).
     pub container_namespace: Option<String>,
+    /// The annotations of types, properties, navigation properties, enum members,
+    /// operations, entity sets, singletons and paths below them, inline and out of line,
+    /// with every term (nested ones too) written in full: see [`Model::annotation`].
+    pub annotations: BTreeMap<Target, Vec<Annotation>>,
+}
+
+/// What an annotation applies to: the key of [`Model::annotations`].
+///
+/// An out-of-line `Annotations Target=".."` block is matched to one as follows, aliases
+/// expanded:
+///
+/// - `ns.type` is [`Target::Type`]; `ns.type/name` is [`Target::Property`] (a structural
+///   or navigation property) or [`Target::Member`] (an enum member);
+/// - `ns.operation(bindingType, …)` is [`Target::Operation`] for the operation of that
+///   name and binding type (the first if several); `ns.operation(…)` with no parameters
+///   the unbound one; `ns.operation`, when no type has that name, every overload;
+/// - `ns.Container/child/…` is [`Target::Path`], when `child` is an entity set or a
+///   singleton; so is `child/…` without the container, as Graph writes some targets.
+///
+/// A target that names nothing in the model is ignored, as its descriptions are: annotations
+/// only inform, and a stale one is no error.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// A type: entity, complex, enum or type definition.
+    Type(TypeId),
+    /// A structural or navigation property of a structured type, by name (the two share
+    /// the names of a type).
+    Property(TypeId, String),
+    /// A member of an enum type, by name.
+    Member(TypeId, String),
+    /// An action or function overload.
+    Operation(OperationId),
+    /// A path from the entity container: the name of an entity set or singleton, then
+    /// navigation properties (`["deviceAppManagement", "mobileApps"]`) and type casts (in
+    /// full), as written in the target.
+    Path(Vec<String>),
 }
 
 const DESCRIPTION_TERM: &str = "Org.OData.Core.V1.Description";
@@ -305,6 +344,55 @@ impl Model {
     pub fn lookup(&self, qualified: &str) -> Option<TypeId> {
         self.by_name.get(qualified).copied()
     }
+
+    /// The value of the annotation of `target` with the term `term`, written in full
+    /// (`Org.OData.Validation.V1.DerivedTypeConstraint`, whatever alias the document used)
+    /// and without a qualifier; `None` when there is none.
+    ///
+    /// An out-of-line annotation replaces an inline one of the same term and qualifier (as
+    /// descriptions do); of two out-of-line ones, the block read last wins.
+    ///
+    /// ```
+    /// use graph_vpptoken_codegen::parse::parse_document;
+    /// use graph_vpptoken_codegen::resolve::{Target, resolve};
+    ///
+    /// let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+    ///   <edmx:Reference Uri="https://example.test/Validation.xml">
+    ///     <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation" />
+    ///   </edmx:Reference>
+    ///   <edmx:DataServices>
+    ///     <Schema Namespace="ex.ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+    ///       <EntityType Name="app" />
+    ///       <EntityType Name="root">
+    ///         <NavigationProperty Name="apps" Type="Collection(ex.ns.app)">
+    ///           <Annotation Term="Validation.DerivedTypeConstraint">
+    ///             <Collection><String>ex.ns.iosApp</String></Collection>
+    ///           </Annotation>
+    ///         </NavigationProperty>
+    ///       </EntityType>
+    ///     </Schema>
+    ///   </edmx:DataServices>
+    /// </edmx:Edmx>"#;
+    /// let model = resolve(&parse_document("example.xml", text).unwrap(), &[]).unwrap();
+    /// let root = model.lookup("ex.ns.root").unwrap();
+    /// let constraint = model.annotation(
+    ///     &Target::Property(root, "apps".into()),
+    ///     "Org.OData.Validation.V1.DerivedTypeConstraint",
+    /// );
+    /// assert_eq!(constraint.and_then(|value| value.strings()), Some(vec!["ex.ns.iosApp"]));
+    /// ```
+    pub fn annotation(&self, target: &Target, term: &str) -> Option<&AnnotationValue> {
+        self.annotations_of(target)
+            .iter()
+            .find(|a| a.term == term && a.qualifier.is_none())
+            .map(|a| &a.value)
+    }
+
+    /// Every annotation of `target` (qualified ones too), terms in full: inline ones in
+    /// the order written, then those of out-of-line blocks. Empty when there is none.
+    pub fn annotations_of(&self, target: &Target) -> &[Annotation] {
+        self.annotations.get(target).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Resolves `doc` and applies `fixups`.
@@ -314,6 +402,7 @@ pub fn resolve(doc: &Document, fixups: &[Fixup]) -> Result<Model> {
     r.define()?;
     r.check_cycles()?;
     r.index();
+    r.collect_inline_annotations();
     r.apply_annotations();
     let mut model = r.model;
     apply_fixups(&mut model, fixups)?;
@@ -326,6 +415,8 @@ struct Resolver<'a> {
     aliases: BTreeMap<String, String>,
     /// Whether each declared structured type is an entity or a complex type.
     declared_kinds: BTreeMap<TypeId, StructuredKind>,
+    /// The qualified names of the entity containers.
+    containers: BTreeSet<String>,
     model: Model,
 }
 
@@ -353,16 +444,36 @@ impl<'a> Resolver<'a> {
             bound: BTreeMap::new(),
             container: BTreeMap::new(),
             container_namespace: None,
+            annotations: BTreeMap::new(),
         };
         for &(name, p) in Primitive::ALL {
             add_type(&mut model, name, TypeKind::Primitive(p), Pos::default());
         }
-        add_type(&mut model, "Edm.EntityType", TypeKind::AnyStructured, Pos::default());
-        add_type(&mut model, "Edm.ComplexType", TypeKind::AnyStructured, Pos::default());
+        add_type(
+            &mut model,
+            "Edm.EntityType",
+            TypeKind::AnyStructured,
+            Pos::default(),
+        );
+        add_type(
+            &mut model,
+            "Edm.ComplexType",
+            TypeKind::AnyStructured,
+            Pos::default(),
+        );
         Resolver {
             doc,
             aliases,
             declared_kinds: BTreeMap::new(),
+            containers: doc
+                .schemas
+                .iter()
+                .flat_map(|s| {
+                    s.entity_containers
+                        .iter()
+                        .map(|c| format!("{}.{}", s.namespace, c.name))
+                })
+                .collect(),
             model,
         }
     }
@@ -402,18 +513,38 @@ impl<'a> Resolver<'a> {
                 .enum_types
                 .iter()
                 .map(|e| (&e.name, e.pos, "EnumType", None))
-                .chain(schema.entity_types.iter().map(|t| (&t.name, t.pos, "EntityType", Some(StructuredKind::Entity))))
-                .chain(schema.complex_types.iter().map(|t| (&t.name, t.pos, "ComplexType", Some(StructuredKind::Complex))))
-                .chain(schema.type_definitions.iter().map(|t| (&t.name, t.pos, "TypeDefinition", None)));
+                .chain(
+                    schema
+                        .entity_types
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "EntityType", Some(StructuredKind::Entity))),
+                )
+                .chain(
+                    schema
+                        .complex_types
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "ComplexType", Some(StructuredKind::Complex))),
+                )
+                .chain(
+                    schema
+                        .type_definitions
+                        .iter()
+                        .map(|t| (&t.name, t.pos, "TypeDefinition", None)),
+                );
             for (name, pos, element, kind) in placeholders {
                 let qualified = format!("{ns}.{name}");
                 if let Some(&existing) = self.model.by_name.get(&qualified) {
                     let first = self.model.ty(existing).pos;
                     // The built-in `Edm` types, added first, are the only ones without a position.
                     let message = if first == Pos::default() {
-                        format!("`{qualified}` is a built-in type and cannot be declared (the `Edm` namespace is reserved)")
+                        format!(
+                            "`{qualified}` is a built-in type and cannot be declared (the `Edm` namespace is reserved)"
+                        )
                     } else {
-                        format!("declared twice (first at line {}:{})", first.line, first.column)
+                        format!(
+                            "declared twice (first at line {}:{})",
+                            first.line, first.column
+                        )
                     };
                     return Err(self.error(pos, format!("{element} {qualified}"), message));
                 }
@@ -426,8 +557,16 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn type_ref(&self, written: &str, pos: Pos, element: impl FnOnce() -> String) -> Result<TypeRef> {
-        let (inner, collection) = match written.strip_prefix("Collection(").and_then(|s| s.strip_suffix(')')) {
+    fn type_ref(
+        &self,
+        written: &str,
+        pos: Pos,
+        element: impl FnOnce() -> String,
+    ) -> Result<TypeRef> {
+        let (inner, collection) = match written
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
             Some(inner) => (inner.trim(), true),
             None => (written.trim(), false),
         };
@@ -438,11 +577,20 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn single_type(&self, written: &str, pos: Pos, element: impl FnOnce() -> String) -> Result<TypeId> {
+    fn single_type(
+        &self,
+        written: &str,
+        pos: Pos,
+        element: impl FnOnce() -> String,
+    ) -> Result<TypeId> {
         let element_name = element();
         let r = self.type_ref(written, pos, || element_name.clone())?;
         if r.collection {
-            return Err(self.error(pos, element_name, format!("`{written}` must not be a collection")));
+            return Err(self.error(
+                pos,
+                element_name,
+                format!("`{written}` must not be a collection"),
+            ));
         }
         Ok(r.id)
     }
@@ -475,7 +623,9 @@ impl<'a> Resolver<'a> {
             }
             for d in &schema.type_definitions {
                 let qualified = format!("{ns}.{}", d.name);
-                let under = self.single_type(&d.underlying_type, d.pos, || format!("TypeDefinition {qualified}"))?;
+                let under = self.single_type(&d.underlying_type, d.pos, || {
+                    format!("TypeDefinition {qualified}")
+                })?;
                 let TypeKind::Primitive(p) = self.model.ty(under).kind else {
                     return Err(self.error(
                         d.pos,
@@ -502,17 +652,23 @@ impl<'a> Resolver<'a> {
                 self.model.operations.push(def);
             }
             if !schema.entity_containers.is_empty()
-                && self.model.container_namespace.as_ref().is_none_or(|n| ns < n)
+                && self
+                    .model
+                    .container_namespace
+                    .as_ref()
+                    .is_none_or(|n| ns < n)
             {
                 self.model.container_namespace = Some(ns.clone());
             }
             for c in &schema.entity_containers {
                 for s in &c.singletons {
-                    let ty = self.single_type(&s.type_name, s.pos, || format!("Singleton {}", s.name))?;
+                    let ty =
+                        self.single_type(&s.type_name, s.pos, || format!("Singleton {}", s.name))?;
                     self.container_child(&s.name, ty, false, s.pos)?;
                 }
                 for s in &c.entity_sets {
-                    let ty = self.single_type(&s.entity_type, s.pos, || format!("EntitySet {}", s.name))?;
+                    let ty = self
+                        .single_type(&s.entity_type, s.pos, || format!("EntitySet {}", s.name))?;
                     self.container_child(&s.name, ty, true, s.pos)?;
                 }
             }
@@ -523,7 +679,11 @@ impl<'a> Resolver<'a> {
     fn container_child(&mut self, name: &str, ty: TypeId, is_set: bool, pos: Pos) -> Result<()> {
         let kind = if is_set { "EntitySet" } else { "Singleton" };
         if self.model.structured(ty).map(|s| s.kind) != Some(StructuredKind::Entity) {
-            return Err(self.error(pos, format!("{kind} {name}"), "its type must be an entity type"));
+            return Err(self.error(
+                pos,
+                format!("{kind} {name}"),
+                "its type must be an entity type",
+            ));
         }
         self.model.container.insert(
             name.to_owned(),
@@ -546,8 +706,10 @@ impl<'a> Resolver<'a> {
         let base = match &t.base_type {
             Some(b) => {
                 let id = self.single_type(b, t.pos, || format!("{element} {qualified}"))?;
-                if !matches!(&self.model.ty(id).kind, TypeKind::Structured(_) | TypeKind::AnyStructured)
-                    || self.doc_kind(id) != Some(t.kind)
+                if !matches!(
+                    &self.model.ty(id).kind,
+                    TypeKind::Structured(_) | TypeKind::AnyStructured
+                ) || self.doc_kind(id) != Some(t.kind)
                 {
                     return Err(self.error(
                         t.pos,
@@ -561,7 +723,9 @@ impl<'a> Resolver<'a> {
         };
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in &t.properties {
-            let ty = self.type_ref(&p.type_name, p.pos, || format!("Property {}/{}", t.name, p.name))?;
+            let ty = self.type_ref(&p.type_name, p.pos, || {
+                format!("Property {}/{}", t.name, p.name)
+            })?;
             properties.push(PropertyDef {
                 name: p.name.clone(),
                 ty,
@@ -572,7 +736,9 @@ impl<'a> Resolver<'a> {
         }
         let mut navigation = Vec::with_capacity(t.navigation_properties.len());
         for n in &t.navigation_properties {
-            let ty = self.type_ref(&n.type_name, n.pos, || format!("NavigationProperty {}/{}", t.name, n.name))?;
+            let ty = self.type_ref(&n.type_name, n.pos, || {
+                format!("NavigationProperty {}/{}", t.name, n.name)
+            })?;
             navigation.push(NavigationDef {
                 name: n.name.clone(),
                 ty,
@@ -606,7 +772,9 @@ impl<'a> Resolver<'a> {
         let qualified = format!("{ns}.{}", op.name);
         let mut params = Vec::with_capacity(op.parameters.len());
         for p in &op.parameters {
-            let ty = self.type_ref(&p.type_name, p.pos, || format!("{element} {qualified}, Parameter {}", p.name))?;
+            let ty = self.type_ref(&p.type_name, p.pos, || {
+                format!("{element} {qualified}, Parameter {}", p.name)
+            })?;
             params.push(ParameterDef {
                 name: p.name.clone(),
                 ty,
@@ -629,13 +797,19 @@ impl<'a> Resolver<'a> {
         };
         let return_type = match &op.return_type {
             Some(r) => Some(ReturnDef {
-                ty: self.type_ref(&r.type_name, r.pos, || format!("{element} {qualified}, ReturnType"))?,
+                ty: self.type_ref(&r.type_name, r.pos, || {
+                    format!("{element} {qualified}, ReturnType")
+                })?,
                 nullable: r.nullable.unwrap_or(true),
             }),
             None => None,
         };
         if op.kind == OperationKind::Function && return_type.is_none() {
-            return Err(self.error(op.pos, format!("Function {qualified}"), "a function needs a ReturnType"));
+            return Err(self.error(
+                op.pos,
+                format!("Function {qualified}"),
+                "a function needs a ReturnType",
+            ));
         }
         Ok(OperationDef {
             kind: op.kind,
@@ -656,7 +830,10 @@ impl<'a> Resolver<'a> {
             let mut current = TypeId(i);
             while let Some(base) = self.model.structured(current).and_then(|s| s.base) {
                 if !seen.insert(base.0) {
-                    let names: Vec<_> = seen.iter().map(|&s| self.model.types[s].qualified.as_str()).collect();
+                    let names: Vec<_> = seen
+                        .iter()
+                        .map(|&s| self.model.types[s].qualified.as_str())
+                        .collect();
                     return Err(self.error(
                         t.pos,
                         format!("type {}", t.qualified),
@@ -679,7 +856,12 @@ impl<'a> Resolver<'a> {
             }
         }
         for list in derived.values_mut() {
-            list.sort_by(|a, b| self.model.ty(*a).qualified.cmp(&self.model.ty(*b).qualified));
+            list.sort_by(|a, b| {
+                self.model
+                    .ty(*a)
+                    .qualified
+                    .cmp(&self.model.ty(*b).qualified)
+            });
         }
         self.model.derived = derived;
         let mut bound: BTreeMap<TypeRef, Vec<OperationId>> = BTreeMap::new();
@@ -697,27 +879,169 @@ impl<'a> Resolver<'a> {
         self.model.bound = bound;
     }
 
-    /// Applies the descriptions of out-of-line `Annotations` blocks; they win over inline
-    /// ones. Targets that name nothing in the model are ignored (annotations only inform).
+    /// Keeps the inline annotations of every element [`Target`] can name, terms in full.
+    fn collect_inline_annotations(&mut self) {
+        let doc = self.doc;
+        let mut operations = 0..;
+        let add = |map: &mut BTreeMap<Target, Vec<Annotation>>, target, list: &[Annotation]| {
+            if !list.is_empty() {
+                let list = list.iter().map(|a| self.qualified_annotation(a, None));
+                map.entry(target).or_default().extend(list);
+            }
+        };
+        let mut map = BTreeMap::new();
+        for schema in &doc.schemas {
+            let ns = &schema.namespace;
+            let id = |name: &str| self.model.by_name[&format!("{ns}.{name}")];
+            for t in schema.entity_types.iter().chain(&schema.complex_types) {
+                let ty = id(&t.name);
+                add(&mut map, Target::Type(ty), &t.annotations);
+                for p in &t.properties {
+                    add(
+                        &mut map,
+                        Target::Property(ty, p.name.clone()),
+                        &p.annotations,
+                    );
+                }
+                for n in &t.navigation_properties {
+                    add(
+                        &mut map,
+                        Target::Property(ty, n.name.clone()),
+                        &n.annotations,
+                    );
+                }
+            }
+            for e in &schema.enum_types {
+                let ty = id(&e.name);
+                add(&mut map, Target::Type(ty), &e.annotations);
+                for m in &e.members {
+                    add(&mut map, Target::Member(ty, m.name.clone()), &m.annotations);
+                }
+            }
+            for d in &schema.type_definitions {
+                add(&mut map, Target::Type(id(&d.name)), &d.annotations);
+            }
+        }
+        // `define` pushed the operations in this order: schema by schema, actions first.
+        for schema in &doc.schemas {
+            for op in schema.actions.iter().chain(&schema.functions) {
+                let id = OperationId(operations.next().unwrap_or_default());
+                add(&mut map, Target::Operation(id), &op.annotations);
+            }
+            for c in &schema.entity_containers {
+                for s in &c.entity_sets {
+                    add(&mut map, Target::Path(vec![s.name.clone()]), &s.annotations);
+                }
+                for s in &c.singletons {
+                    add(&mut map, Target::Path(vec![s.name.clone()]), &s.annotations);
+                }
+            }
+        }
+        self.model.annotations = map;
+    }
+
+    /// Applies out-of-line `Annotations` blocks: their descriptions, which win over inline
+    /// ones, and their annotations, which replace inline ones of the same term and
+    /// qualifier. Targets that name nothing in the model are ignored (annotations only
+    /// inform).
     fn apply_annotations(&mut self) {
         let doc = self.doc;
         for schema in &doc.schemas {
             for block in &schema.annotations {
-                let Some(text) = description_of(&block.annotations) else {
+                let targets = self.targets_of(&block.target);
+                if targets.is_empty() {
                     continue;
-                };
-                if let Some(slot) = self.description_slot(&block.target) {
-                    *slot = Some(text);
+                }
+                let annotations: Vec<Annotation> = block
+                    .annotations
+                    .iter()
+                    .map(|a| self.qualified_annotation(a, block.qualifier.as_deref()))
+                    .collect();
+                let description = description_of(&block.annotations);
+                for target in targets {
+                    if let Some(text) = &description
+                        && let Some(slot) = self.description_slot(&target)
+                    {
+                        *slot = Some(text.clone());
+                    }
+                    let list = self.model.annotations.entry(target).or_default();
+                    for annotation in &annotations {
+                        list.retain(|a| {
+                            a.term != annotation.term || a.qualifier != annotation.qualifier
+                        });
+                        list.push(annotation.clone());
+                    }
                 }
             }
         }
     }
 
-    fn description_slot(&mut self, target: &str) -> Option<&mut Option<String>> {
-        if let Some((name, args)) = target.split_once('(') {
+    /// `annotation` with its term, the terms of the annotations nested in it and the
+    /// types of its records written in full; `qualifier` (a block's) applies when it has
+    /// none of its own.
+    fn qualified_annotation(&self, annotation: &Annotation, qualifier: Option<&str>) -> Annotation {
+        let mut annotation = annotation.clone();
+        if annotation.qualifier.is_none() {
+            annotation.qualifier = qualifier.map(str::to_owned);
+        }
+        self.qualify_terms(&mut annotation);
+        annotation
+    }
+
+    fn qualify_terms(&self, annotation: &mut Annotation) {
+        annotation.term = self.qualify(&annotation.term);
+        for nested in &mut annotation.annotations {
+            self.qualify_terms(nested);
+        }
+        self.qualify_value_terms(&mut annotation.value);
+    }
+
+    fn qualify_value_terms(&self, value: &mut AnnotationValue) {
+        match value {
+            AnnotationValue::Record(record) => {
+                if let Some(ty) = &mut record.type_name {
+                    *ty = self.qualify(ty);
+                }
+                for nested in &mut record.annotations {
+                    self.qualify_terms(nested);
+                }
+                for property in &mut record.properties {
+                    for nested in &mut property.annotations {
+                        self.qualify_terms(nested);
+                    }
+                    self.qualify_value_terms(&mut property.value);
+                }
+            }
+            AnnotationValue::Collection(items) => {
+                for item in items {
+                    self.qualify_value_terms(item);
+                }
+            }
+            AnnotationValue::UrlRef(inner) => self.qualify_value_terms(inner),
+            AnnotationValue::Expression(expression) => {
+                for nested in &mut expression.annotations {
+                    self.qualify_terms(nested);
+                }
+                for operand in &mut expression.operands {
+                    self.qualify_value_terms(operand);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What the target of an out-of-line block names (see [`Target`]); empty when it names
+    /// nothing.
+    fn targets_of(&self, written: &str) -> Vec<Target> {
+        if let Some((name, args)) = written.split_once('(') {
             // `ns.operation(bindingType, paramType, …)`: match name and binding type.
             let qualified = self.qualify(name.trim());
-            let binding = args.trim_end_matches(')').split(',').next().map(str::trim).unwrap_or("");
+            let binding = args
+                .trim_end_matches(')')
+                .split(',')
+                .next()
+                .map(str::trim)
+                .unwrap_or("");
             let binding = if binding.is_empty() {
                 None
             } else {
@@ -725,43 +1049,119 @@ impl<'a> Resolver<'a> {
                     Some(rest) => (rest.trim_end_matches(')'), true),
                     None => (binding, false),
                 };
-                let id = self.model.lookup(&self.qualify(inner))?;
+                let Some(id) = self.model.lookup(&self.qualify(inner)) else {
+                    return Vec::new();
+                };
                 Some(TypeRef { id, collection })
             };
-            let op = self
+            let found = self
                 .model
                 .operations
-                .iter_mut()
-                .find(|op| op.qualified == qualified && op.binding == binding)?;
-            return Some(&mut op.description);
+                .iter()
+                .position(|op| op.qualified == qualified && op.binding == binding);
+            return found
+                .map(|i| Target::Operation(OperationId(i)))
+                .into_iter()
+                .collect();
         }
-        let (type_name, member) = match target.split_once('/') {
-            Some((t, m)) => (t, Some(m)),
-            None => (target, None),
+        let segments: Vec<&str> = written.split('/').map(str::trim).collect();
+        let Some((&first, rest)) = segments.split_first() else {
+            return Vec::new();
         };
-        let id = self.model.lookup(&self.qualify(type_name))?;
-        let ty = &mut self.model.types[id.0];
-        match (member, &mut ty.kind) {
-            (None, _) => Some(&mut ty.description),
-            (Some(m), TypeKind::Structured(s)) => {
-                if let Some(p) = s.properties.iter_mut().find(|p| p.name == m) {
-                    return Some(&mut p.description);
-                }
-                s.navigation.iter_mut().find(|n| n.name == m).map(|n| &mut n.description)
-            }
-            (Some(m), TypeKind::Enum(e)) => e.members.iter_mut().find(|x| x.name == m).map(|x| &mut x.description),
+        if self.containers.contains(&self.qualify(first)) {
+            return self.container_path(rest).into_iter().collect();
+        }
+        if self.model.container.contains_key(first) {
+            return self.container_path(&segments).into_iter().collect();
+        }
+        let Some(id) = self.model.lookup(&self.qualify(first)) else {
+            // `ns.operation` without parameters: every overload.
+            let qualified = self.qualify(first);
+            return (0..self.model.operations.len())
+                .filter(|&i| rest.is_empty() && self.model.operations[i].qualified == qualified)
+                .map(|i| Target::Operation(OperationId(i)))
+                .collect();
+        };
+        let target = match (rest, &self.model.ty(id).kind) {
+            ([], _) => Some(Target::Type(id)),
+            ([m], TypeKind::Structured(s)) => (s.properties.iter().any(|p| p.name == *m)
+                || s.navigation.iter().any(|n| n.name == *m))
+            .then(|| Target::Property(id, (*m).to_owned())),
+            ([m], TypeKind::Enum(e)) => e
+                .members
+                .iter()
+                .any(|x| x.name == *m)
+                .then(|| Target::Member(id, (*m).to_owned())),
             _ => None,
+        };
+        target.into_iter().collect()
+    }
+
+    /// The [`Target::Path`] of `segments` below the entity container, when the first names
+    /// an entity set or a singleton. Type-cast segments (holding a `.`) are qualified.
+    fn container_path(&self, segments: &[&str]) -> Option<Target> {
+        let first = segments.first()?;
+        if !self.model.container.contains_key(*first) {
+            return None;
+        }
+        let path = segments
+            .iter()
+            .map(|segment| {
+                if segment.contains('.') {
+                    self.qualify(segment)
+                } else {
+                    (*segment).to_owned()
+                }
+            })
+            .collect();
+        Some(Target::Path(path))
+    }
+
+    /// Where the description of `target` goes; `None` for a container path, which has
+    /// none.
+    fn description_slot(&mut self, target: &Target) -> Option<&mut Option<String>> {
+        match target {
+            Target::Operation(id) => Some(&mut self.model.operations[id.0].description),
+            Target::Type(id) => Some(&mut self.model.types[id.0].description),
+            Target::Property(id, name) => match &mut self.model.types[id.0].kind {
+                TypeKind::Structured(s) => {
+                    if let Some(p) = s.properties.iter_mut().find(|p| &p.name == name) {
+                        return Some(&mut p.description);
+                    }
+                    s.navigation
+                        .iter_mut()
+                        .find(|n| &n.name == name)
+                        .map(|n| &mut n.description)
+                }
+                _ => None,
+            },
+            Target::Member(id, name) => match &mut self.model.types[id.0].kind {
+                TypeKind::Enum(e) => e
+                    .members
+                    .iter_mut()
+                    .find(|x| &x.name == name)
+                    .map(|x| &mut x.description),
+                _ => None,
+            },
+            Target::Path(_) => None,
         }
     }
 }
 
 fn element_article(element: &str) -> &'static str {
-    if element == "EntityType" { "entity type" } else { "complex type" }
+    if element == "EntityType" {
+        "entity type"
+    } else {
+        "complex type"
+    }
 }
 
 fn add_type(model: &mut Model, qualified: &str, kind: TypeKind, pos: Pos) -> TypeId {
     let id = TypeId(model.types.len());
-    let name = qualified.rsplit_once('.').map_or(qualified, |(_, n)| n).to_owned();
+    let name = qualified
+        .rsplit_once('.')
+        .map_or(qualified, |(_, n)| n)
+        .to_owned();
     model.types.push(TypeDef {
         qualified: qualified.to_owned(),
         name,
@@ -806,10 +1206,14 @@ fn apply_fixups(model: &mut Model, fixups: &[Fixup]) -> Result<()> {
                 }
             }
             (Some(m), TypeKind::Structured(s)) => {
-                let p = s.properties.iter_mut().find(|p| p.name == m).ok_or_else(|| Error::Model {
-                    context: format!("fixup `{}`", f.target),
-                    message: "no such property".into(),
-                })?;
+                let p = s
+                    .properties
+                    .iter_mut()
+                    .find(|p| p.name == m)
+                    .ok_or_else(|| Error::Model {
+                        context: format!("fixup `{}`", f.target),
+                        message: "no such property".into(),
+                    })?;
                 if let Some(d) = &f.description {
                     p.description = Some(d.clone());
                 }
@@ -818,10 +1222,14 @@ fn apply_fixups(model: &mut Model, fixups: &[Fixup]) -> Result<()> {
                 }
             }
             (Some(m), TypeKind::Enum(e)) => {
-                let x = e.members.iter_mut().find(|x| x.name == m).ok_or_else(|| Error::Model {
-                    context: format!("fixup `{}`", f.target),
-                    message: "no such member".into(),
-                })?;
+                let x = e
+                    .members
+                    .iter_mut()
+                    .find(|x| x.name == m)
+                    .ok_or_else(|| Error::Model {
+                        context: format!("fixup `{}`", f.target),
+                        message: "no such member".into(),
+                    })?;
                 if let Some(d) = &f.description {
                     x.description = Some(d.clone());
                 }
@@ -874,18 +1282,31 @@ mod tests {
         let entity = m.lookup("microsoft.graph.entity").unwrap();
         assert_eq!(m.chain(token), vec![entity, token]);
         assert_eq!(m.key(token), vec!["id".to_owned()]);
-        let names: Vec<_> = m.all_properties(token).iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<_> = m
+            .all_properties(token)
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
         assert_eq!(names, ["id", "state", "tags"]);
         let tags = m.all_properties(token)[2];
         assert!(tags.ty.collection && tags.nullable);
         assert_eq!(m.ty(tags.ty.id).qualified, "Edm.String");
         let state = m.all_properties(token)[1];
         assert!(!state.nullable);
-        let TypeKind::Enum(e) = &m.ty(state.ty.id).kind else { panic!("an enum") };
-        let values: Vec<_> = e.members.iter().map(|x| (x.name.as_str(), x.value)).collect();
+        let TypeKind::Enum(e) = &m.ty(state.ty.id).kind else {
+            panic!("an enum")
+        };
+        let values: Vec<_> = e
+            .members
+            .iter()
+            .map(|x| (x.name.as_str(), x.value))
+            .collect();
         assert_eq!(values, [("a", 0), ("b", 5), ("c", 6)]);
         let result = m.lookup("microsoft.graph.result").unwrap();
-        assert_eq!(m.all_derived(result), vec![m.lookup("microsoft.graph.special").unwrap()]);
+        assert_eq!(
+            m.all_derived(result),
+            vec![m.lookup("microsoft.graph.special").unwrap()]
+        );
         assert!(m.container["tokens"].is_set);
     }
 
@@ -893,14 +1314,23 @@ mod tests {
     fn out_of_line_descriptions_win_and_operation_targets_match_both_forms() {
         let m = model(SAMPLE).unwrap();
         let token = m.lookup("microsoft.graph.token").unwrap();
-        assert_eq!(m.all_properties(token)[1].description.as_deref(), Some("out of line"));
+        assert_eq!(
+            m.all_properties(token)[1].description.as_deref(),
+            Some("out of line")
+        );
         let op = |name: &str| m.operations.iter().find(|o| o.name == name).unwrap();
         assert_eq!(op("revoke").description.as_deref(), Some("revokes"));
         assert_eq!(op("sync").description.as_deref(), Some("syncs"));
         assert_eq!(op("revoke").parameters.len(), 1);
-        let bound = &m.bound[&TypeRef { id: token, collection: true }];
+        let bound = &m.bound[&TypeRef {
+            id: token,
+            collection: true,
+        }];
         assert_eq!(m.operations[bound[0].0].name, "find");
-        let by_entity: Vec<_> = m.bound[&TypeRef { id: token, collection: false }]
+        let by_entity: Vec<_> = m.bound[&TypeRef {
+            id: token,
+            collection: false,
+        }]
             .iter()
             .map(|o| m.operations[o.0].name.as_str())
             .collect();
@@ -920,11 +1350,23 @@ mod tests {
             description: Some("fixed".into()),
             nullable: Some(true),
         };
-        let m = resolve(&doc, &[fix("microsoft.graph.token/state"), fix("microsoft.graph.state/b")]).unwrap();
+        let m = resolve(
+            &doc,
+            &[
+                fix("microsoft.graph.token/state"),
+                fix("microsoft.graph.state/b"),
+            ],
+        )
+        .unwrap();
         let token = m.lookup("microsoft.graph.token").unwrap();
         let state = m.all_properties(token)[1];
-        assert_eq!((state.description.as_deref(), state.nullable), (Some("fixed"), true));
-        let err = resolve(&doc, &[fix("microsoft.graph.token/nope")]).unwrap_err().to_string();
+        assert_eq!(
+            (state.description.as_deref(), state.nullable),
+            (Some("fixed"), true)
+        );
+        let err = resolve(&doc, &[fix("microsoft.graph.token/nope")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fixup `microsoft.graph.token/nope`"), "{err}");
     }
 
@@ -933,14 +1375,213 @@ mod tests {
         let err = model("<ComplexType Name=\"a\" BaseType=\"graph.b\" />\n<ComplexType Name=\"b\" BaseType=\"graph.a\" />")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("m.xml:4:1: type microsoft.graph.a: cyclic base type"), "{err}");
-        let err = model("<EntityType Name=\"a\" BaseType=\"graph.c\" />\n<ComplexType Name=\"c\" />")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("base type `graph.c` is not an entity type"), "{err}");
+        assert!(
+            err.starts_with("m.xml:4:1: type microsoft.graph.a: cyclic base type"),
+            "{err}"
+        );
+        let err =
+            model("<EntityType Name=\"a\" BaseType=\"graph.c\" />\n<ComplexType Name=\"c\" />")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("base type `graph.c` is not an entity type"),
+            "{err}"
+        );
         let err = model("<ComplexType Name=\"a\">\n  <Property Name=\"p\" Type=\"graph.nope\" />\n</ComplexType>")
             .unwrap_err()
             .to_string();
         assert_eq!(err, "m.xml:5:3: Property a/p: unknown type `graph.nope`");
+    }
+
+    const ANNOTATED: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Validation.V1.xml">
+    <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation" />
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities" />
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="mobileApp" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <EntityType Name="iosVppApp" BaseType="graph.mobileApp" />
+      <EntityType Name="deviceAppManagement">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+        <NavigationProperty Name="mobileApps" Type="Collection(graph.mobileApp)" ContainsTarget="true">
+          <Annotation Term="Validation.DerivedTypeConstraint">
+            <Collection><String>microsoft.graph.iosVppApp</String></Collection>
+          </Annotation>
+        </NavigationProperty>
+        <NavigationProperty Name="otherApps" Type="Collection(graph.mobileApp)" ContainsTarget="true" />
+      </EntityType>
+      <Action Name="sync" IsBound="true"><Parameter Name="b" Type="graph.mobileApp" /></Action>
+      <EntityContainer Name="GraphService">
+        <Singleton Name="deviceAppManagement" Type="graph.deviceAppManagement">
+          <Annotation Term="Capabilities.SkipSupported" Bool="false" />
+        </Singleton>
+        <EntitySet Name="mobileApps" EntityType="graph.mobileApp" />
+      </EntityContainer>
+      <Annotations Target="graph.deviceAppManagement/otherApps">
+        <Annotation Term="Org.OData.Validation.V1.DerivedTypeConstraint">
+          <Collection><String>microsoft.graph.iosVppApp</String></Collection>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="graph.deviceAppManagement/mobileApps">
+        <Annotation Term="Validation.DerivedTypeConstraint">
+          <Collection><String>microsoft.graph.iosVppApp</String><String>microsoft.graph.mobileApp</String></Collection>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="microsoft.graph.GraphService/deviceAppManagement/mobileApps">
+        <Annotation Term="Capabilities.InsertRestrictions">
+          <Record>
+            <PropertyValue Property="Insertable" Bool="false" />
+            <PropertyValue Property="NonInsertableNavigationProperties">
+              <Collection><NavigationPropertyPath>categories</NavigationPropertyPath></Collection>
+            </PropertyValue>
+            <Annotation Term="Core.Description" String="nested" />
+          </Record>
+        </Annotation>
+      </Annotations>
+      <Annotations Target="graph.GraphService/mobileApps" Qualifier="beta">
+        <Annotation Term="Capabilities.CountRestrictions"><Record><PropertyValue Property="Countable" Bool="false" /></Record></Annotation>
+      </Annotations>
+      <Annotations Target="mobileApps/graph.iosVppApp">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+      <Annotations Target="graph.sync(graph.mobileApp)">
+        <Annotation Term="Capabilities.OperationRestrictions" />
+      </Annotations>
+      <Annotations Target="microsoft.graph.GraphService/nowhere/mobileApps">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+      <Annotations Target="graph.nothing/here">
+        <Annotation Term="Capabilities.TopSupported" Bool="false" />
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+    #[test]
+    fn annotations_are_found_by_full_term_inline_out_of_line_and_on_container_paths() {
+        const CONSTRAINT: &str = "Org.OData.Validation.V1.DerivedTypeConstraint";
+        let m = resolve(&parse_document("m.xml", ANNOTATED).unwrap(), &[]).unwrap();
+        let manager = m.lookup("microsoft.graph.deviceAppManagement").unwrap();
+        let constraint = |property: &str| {
+            m.annotation(&Target::Property(manager, property.into()), CONSTRAINT)
+                .and_then(AnnotationValue::strings)
+        };
+        // Inline with an alias, then replaced by an out-of-line block with an alias.
+        assert_eq!(
+            constraint("mobileApps"),
+            Some(vec![
+                "microsoft.graph.iosVppApp",
+                "microsoft.graph.mobileApp"
+            ])
+        );
+        // Out of line, written in full, on an alias-qualified target.
+        assert_eq!(
+            constraint("otherApps"),
+            Some(vec!["microsoft.graph.iosVppApp"])
+        );
+        assert_eq!(
+            m.annotations_of(&Target::Property(manager, "mobileApps".into()))
+                .len(),
+            1
+        );
+        assert_eq!(
+            m.annotation(
+                &Target::Property(manager, "mobileApps".into()),
+                "Validation.DerivedTypeConstraint"
+            ),
+            None
+        );
+
+        // A singleton's inline annotation and a path below it.
+        let path =
+            |segments: &[&str]| Target::Path(segments.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(
+            m.annotation(
+                &path(&["deviceAppManagement"]),
+                "Org.OData.Capabilities.V1.SkipSupported"
+            ),
+            Some(&AnnotationValue::Bool(false))
+        );
+        let insert = m
+            .annotation(
+                &path(&["deviceAppManagement", "mobileApps"]),
+                "Org.OData.Capabilities.V1.InsertRestrictions",
+            )
+            .and_then(AnnotationValue::as_record)
+            .unwrap();
+        assert_eq!(
+            insert
+                .property("Insertable")
+                .and_then(AnnotationValue::as_bool),
+            Some(false)
+        );
+        let paths: Vec<_> = insert
+            .property("NonInsertableNavigationProperties")
+            .and_then(AnnotationValue::as_collection)
+            .unwrap()
+            .iter()
+            .filter_map(AnnotationValue::as_path)
+            .collect();
+        assert_eq!(paths, ["categories"]);
+        // Nested terms are written in full too.
+        assert_eq!(insert.annotations[0].term, "Org.OData.Core.V1.Description");
+        assert_eq!(insert.pos.line, 44);
+
+        // A block's qualifier applies to its annotations.
+        let counts = m.annotations_of(&path(&["mobileApps"]));
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[0].qualifier.as_deref(), Some("beta"));
+        assert_eq!(
+            m.annotation(
+                &path(&["mobileApps"]),
+                "Org.OData.Capabilities.V1.CountRestrictions"
+            ),
+            None
+        );
+        // A target without the container, with a type cast (qualified).
+        assert_eq!(
+            m.annotation(
+                &path(&["mobileApps", "microsoft.graph.iosVppApp"]),
+                "Org.OData.Capabilities.V1.TopSupported"
+            ),
+            Some(&AnnotationValue::Bool(false))
+        );
+        // An operation, by binding type; an empty annotation of a Boolean term.
+        let sync = m
+            .operations
+            .iter()
+            .position(|o| o.name == "sync")
+            .map(OperationId)
+            .unwrap();
+        assert_eq!(
+            m.annotation(
+                &Target::Operation(sync),
+                "Org.OData.Capabilities.V1.OperationRestrictions"
+            )
+            .and_then(AnnotationValue::as_bool),
+            Some(true)
+        );
+        // Targets that name nothing are ignored.
+        let keys: Vec<_> = m.annotations.keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                Target::Property(manager, "mobileApps".into()),
+                Target::Property(manager, "otherApps".into()),
+                Target::Operation(sync),
+                path(&["deviceAppManagement"]),
+                path(&["deviceAppManagement", "mobileApps"]),
+                path(&["mobileApps"]),
+                path(&["mobileApps", "microsoft.graph.iosVppApp"]),
+            ]
+        );
     }
 }

@@ -5,13 +5,18 @@
 //! schema (types, operations, terms, containers, annotation blocks); the children of entity
 //! containers (entity sets, singletons, imports and their navigation property bindings); the
 //! properties and navigation properties of structured types; the overloads of an operation
-//! (actions or functions of one name). Never permuted: parameters and key properties (their
-//! order is part of the signature and of the key) and enum members (their order gives the
-//! implicit values). Every element keeps its [`Pos`](crate::csdl::Pos).
+//! (actions or functions of one name); the annotations of every element, of every
+//! out-of-line block, of every annotation, record and property value, and the property values
+//! of every record. Never permuted: parameters and key properties (their order is part of the
+//! signature and of the key), enum members (their order gives the implicit values) and the
+//! items of an annotation's collection (a collection is ordered). Every element keeps its
+//! [`Pos`](crate::csdl::Pos).
 
 use std::collections::BTreeMap;
 
-use crate::csdl::{Document, EntityContainer, Operation, Schema, StructuredType};
+use crate::csdl::{
+    Annotation, AnnotationValue, Document, EntityContainer, Operation, Schema, StructuredType,
+};
 
 /// A xorshift64* generator: small, seeded, the same sequence on every platform.
 #[derive(Debug, Clone)]
@@ -61,13 +66,30 @@ pub struct Parts {
     pub members: bool,
     /// The relative order of the actions (functions) of one name.
     pub overloads: bool,
+    /// The order of the annotations of each element, block, annotation, record and property
+    /// value, and of the property values of each record (never the items of a collection).
+    pub annotations: bool,
 }
 
 impl Parts {
     /// Everything that may be permuted.
-    pub const ALL: Parts = Parts { schemas: true, elements: true, containers: true, members: true, overloads: true };
+    pub const ALL: Parts = Parts {
+        schemas: true,
+        elements: true,
+        containers: true,
+        members: true,
+        overloads: true,
+        annotations: true,
+    };
     /// Nothing.
-    pub const NONE: Parts = Parts { schemas: false, elements: false, containers: false, members: false, overloads: false };
+    pub const NONE: Parts = Parts {
+        schemas: false,
+        elements: false,
+        containers: false,
+        members: false,
+        overloads: false,
+        annotations: false,
+    };
 }
 
 /// A copy of `document` with the chosen orders permuted by a generator seeded with `seed`.
@@ -96,7 +118,11 @@ fn shuffle_schema(schema: &mut Schema, rng: &mut XorShift, parts: Parts) {
     shuffle_operations(&mut schema.actions, rng, parts);
     shuffle_operations(&mut schema.functions, rng, parts);
     if parts.members {
-        for ty in schema.entity_types.iter_mut().chain(&mut schema.complex_types) {
+        for ty in schema
+            .entity_types
+            .iter_mut()
+            .chain(&mut schema.complex_types)
+        {
             shuffle_members(ty, rng);
         }
     }
@@ -104,6 +130,92 @@ fn shuffle_schema(schema: &mut Schema, rng: &mut XorShift, parts: Parts) {
         for container in &mut schema.entity_containers {
             shuffle_container(container, rng);
         }
+    }
+    if parts.annotations {
+        shuffle_schema_annotations(schema, rng);
+    }
+}
+
+/// Permutes the annotations of every element of `schema` that has some.
+fn shuffle_schema_annotations(schema: &mut Schema, rng: &mut XorShift) {
+    for ty in schema
+        .entity_types
+        .iter_mut()
+        .chain(&mut schema.complex_types)
+    {
+        shuffle_annotations(&mut ty.annotations, rng);
+        for property in &mut ty.properties {
+            shuffle_annotations(&mut property.annotations, rng);
+        }
+        for property in &mut ty.navigation_properties {
+            shuffle_annotations(&mut property.annotations, rng);
+        }
+    }
+    for ty in &mut schema.enum_types {
+        shuffle_annotations(&mut ty.annotations, rng);
+        for member in &mut ty.members {
+            shuffle_annotations(&mut member.annotations, rng);
+        }
+    }
+    for definition in &mut schema.type_definitions {
+        shuffle_annotations(&mut definition.annotations, rng);
+    }
+    for operation in schema.actions.iter_mut().chain(&mut schema.functions) {
+        shuffle_annotations(&mut operation.annotations, rng);
+        for parameter in &mut operation.parameters {
+            shuffle_annotations(&mut parameter.annotations, rng);
+        }
+        if let Some(return_type) = &mut operation.return_type {
+            shuffle_annotations(&mut return_type.annotations, rng);
+        }
+    }
+    for container in &mut schema.entity_containers {
+        for set in &mut container.entity_sets {
+            shuffle_annotations(&mut set.annotations, rng);
+        }
+        for singleton in &mut container.singletons {
+            shuffle_annotations(&mut singleton.annotations, rng);
+        }
+    }
+    for block in &mut schema.annotations {
+        shuffle_annotations(&mut block.annotations, rng);
+    }
+}
+
+/// Permutes `annotations` and, inside each, what has no order.
+fn shuffle_annotations(annotations: &mut [Annotation], rng: &mut XorShift) {
+    rng.shuffle(annotations);
+    for annotation in annotations {
+        shuffle_annotations(&mut annotation.annotations, rng);
+        shuffle_value(&mut annotation.value, rng);
+    }
+}
+
+/// Permutes the property values and annotations of the records in `value`, at any depth;
+/// the items of a collection keep their order.
+fn shuffle_value(value: &mut AnnotationValue, rng: &mut XorShift) {
+    match value {
+        AnnotationValue::Record(record) => {
+            rng.shuffle(&mut record.properties);
+            shuffle_annotations(&mut record.annotations, rng);
+            for property in &mut record.properties {
+                shuffle_annotations(&mut property.annotations, rng);
+                shuffle_value(&mut property.value, rng);
+            }
+        }
+        AnnotationValue::Collection(items) => {
+            for item in items {
+                shuffle_value(item, rng);
+            }
+        }
+        AnnotationValue::UrlRef(inner) => shuffle_value(inner, rng),
+        AnnotationValue::Expression(expression) => {
+            shuffle_annotations(&mut expression.annotations, rng);
+            for operand in &mut expression.operands {
+                shuffle_value(operand, rng);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -150,8 +262,12 @@ fn shuffle_operations(operations: &mut Vec<Operation>, rng: &mut XorShift, parts
             overloads.get_mut(name).and_then(Vec::pop).unwrap_or(place)
         })
         .collect();
-    let mut taken: Vec<Option<Operation>> = std::mem::take(operations).into_iter().map(Some).collect();
-    *operations = order.into_iter().filter_map(|index| taken[index].take()).collect();
+    let mut taken: Vec<Option<Operation>> =
+        std::mem::take(operations).into_iter().map(Some).collect();
+    *operations = order
+        .into_iter()
+        .filter_map(|index| taken[index].take())
+        .collect();
 }
 
 #[cfg(test)]
@@ -170,7 +286,10 @@ mod tests {
             name: name.into(),
             parameters: ["b", first_parameter, "z"]
                 .iter()
-                .map(|p| Parameter { name: (*p).into(), ..Parameter::default() })
+                .map(|p| Parameter {
+                    name: (*p).into(),
+                    ..Parameter::default()
+                })
                 .collect(),
             ..Operation::default()
         }
@@ -180,7 +299,9 @@ mod tests {
         let ty = |name: &str| StructuredType {
             name: name.into(),
             key: vec!["k1".into(), "k2".into(), "k3".into()],
-            properties: (0..8).map(|i| named(&format!("p{i}"), |p: &mut Property, n| p.name = n)).collect(),
+            properties: (0..8)
+                .map(|i| named(&format!("p{i}"), |p: &mut Property, n| p.name = n))
+                .collect(),
             ..StructuredType::default()
         };
         let schema = |namespace: &str| Schema {
@@ -188,7 +309,9 @@ mod tests {
             entity_types: (0..8).map(|i| ty(&format!("t{i}"))).collect(),
             enum_types: vec![crate::csdl::EnumType {
                 name: "e".into(),
-                members: (0..8).map(|i| named(&format!("m{i}"), |m: &mut Member, n| m.name = n)).collect(),
+                members: (0..8)
+                    .map(|i| named(&format!("m{i}"), |m: &mut Member, n| m.name = n))
+                    .collect(),
                 ..Default::default()
             }],
             actions: (0..8)
@@ -196,7 +319,10 @@ mod tests {
                 .collect(),
             ..Schema::default()
         };
-        Document { schemas: (0..6).map(|i| schema(&format!("n{i}"))).collect(), ..Document::default() }
+        Document {
+            schemas: (0..6).map(|i| schema(&format!("n{i}"))).collect(),
+            ..Document::default()
+        }
     }
 
     fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<String> {
@@ -217,20 +343,41 @@ mod tests {
     fn nothing_moves_without_parts_and_the_same_seed_gives_the_same_document() {
         let original = document();
         assert_eq!(shuffle(&original, 3, Parts::NONE), original);
-        assert_eq!(shuffle(&original, 3, Parts::ALL), shuffle(&original, 3, Parts::ALL));
-        assert_ne!(shuffle(&original, 3, Parts::ALL), shuffle(&original, 4, Parts::ALL));
+        assert_eq!(
+            shuffle(&original, 3, Parts::ALL),
+            shuffle(&original, 3, Parts::ALL)
+        );
+        assert_ne!(
+            shuffle(&original, 3, Parts::ALL),
+            shuffle(&original, 4, Parts::ALL)
+        );
     }
 
     #[test]
     fn permutes_what_it_may_and_keeps_parameters_keys_and_enum_members() {
         let original = document();
         let shuffled = shuffle(&original, 11, Parts::ALL);
-        assert_ne!(names(&shuffled.schemas, |s| &s.namespace), names(&original.schemas, |s| &s.namespace));
+        assert_ne!(
+            names(&shuffled.schemas, |s| &s.namespace),
+            names(&original.schemas, |s| &s.namespace)
+        );
         let schema = &shuffled.schemas[0];
-        let before = original.schemas.iter().find(|s| s.namespace == schema.namespace).unwrap();
-        assert_ne!(names(&schema.entity_types, |t| &t.name), names(&before.entity_types, |t| &t.name));
-        assert!(schema.entity_types.iter().any(|t| names(&t.properties, |p| &p.name)
-            != names(&before.entity_types[0].properties, |p| &p.name)));
+        let before = original
+            .schemas
+            .iter()
+            .find(|s| s.namespace == schema.namespace)
+            .unwrap();
+        assert_ne!(
+            names(&schema.entity_types, |t| &t.name),
+            names(&before.entity_types, |t| &t.name)
+        );
+        assert!(
+            schema
+                .entity_types
+                .iter()
+                .any(|t| names(&t.properties, |p| &p.name)
+                    != names(&before.entity_types[0].properties, |p| &p.name))
+        );
         for ty in &schema.entity_types {
             assert_eq!(ty.key, ["k1", "k2", "k3"]);
         }
@@ -249,18 +396,106 @@ mod tests {
         let original = document();
         let overloads = |document: &Document| -> Vec<String> {
             let actions = &document.schemas[0].actions;
-            actions.iter().filter(|a| a.name == "a0").map(|a| a.parameters[1].name.clone()).collect()
+            actions
+                .iter()
+                .filter(|a| a.name == "a0")
+                .map(|a| a.parameters[1].name.clone())
+                .collect()
         };
-        let elements = Parts { elements: true, ..Parts::NONE };
-        let moved = (0..20).map(|seed| shuffle(&original, seed, elements)).collect::<Vec<_>>();
-        assert!(moved.iter().any(|d| d.schemas[0].actions != original.schemas[0].actions));
+        let elements = Parts {
+            elements: true,
+            ..Parts::NONE
+        };
+        let moved = (0..20)
+            .map(|seed| shuffle(&original, seed, elements))
+            .collect::<Vec<_>>();
+        assert!(
+            moved
+                .iter()
+                .any(|d| d.schemas[0].actions != original.schemas[0].actions)
+        );
         assert!(moved.iter().all(|d| overloads(d) == ["x0", "x3", "x6"]));
-        let only_overloads = Parts { overloads: true, ..Parts::NONE };
-        let reordered = (0..20).map(|seed| shuffle(&original, seed, only_overloads)).collect::<Vec<_>>();
+        let only_overloads = Parts {
+            overloads: true,
+            ..Parts::NONE
+        };
+        let reordered = (0..20)
+            .map(|seed| shuffle(&original, seed, only_overloads))
+            .collect::<Vec<_>>();
         assert!(reordered.iter().any(|d| overloads(d) != ["x0", "x3", "x6"]));
         for d in &reordered {
             let places = names(&d.schemas[0].actions, |a| &a.name);
-            assert_eq!(places, names(&original.schemas[0].actions, |a| &a.name), "names keep their places");
+            assert_eq!(
+                places,
+                names(&original.schemas[0].actions, |a| &a.name),
+                "names keep their places"
+            );
         }
+    }
+
+    #[test]
+    fn annotations_and_record_values_move_and_collections_keep_their_order() {
+        use crate::csdl::{PropertyValue, Record};
+        let strings: Vec<AnnotationValue> = (0..8)
+            .map(|i| AnnotationValue::String(format!("s{i}")))
+            .collect();
+        let record = Record {
+            properties: (0..8)
+                .map(|i| PropertyValue {
+                    property: format!("v{i}"),
+                    value: AnnotationValue::Collection(strings.clone()),
+                    ..PropertyValue::default()
+                })
+                .collect(),
+            ..Record::default()
+        };
+        let annotations: Vec<Annotation> = (0..8)
+            .map(|i| Annotation {
+                term: format!("T{i}"),
+                value: AnnotationValue::Record(record.clone()),
+                ..Annotation::default()
+            })
+            .collect();
+        let mut original = document();
+        original.schemas[0].entity_types[0].properties[0].annotations = annotations;
+        let terms = |d: &Document| -> Vec<String> {
+            let property = &d.schemas[0].entity_types[0].properties[0];
+            names(&property.annotations, |a| &a.term)
+        };
+        let only = Parts {
+            annotations: true,
+            ..Parts::NONE
+        };
+        let moved: Vec<Document> = (0..10).map(|seed| shuffle(&original, seed, only)).collect();
+        assert!(moved.iter().any(|d| terms(d) != terms(&original)));
+        for d in &moved {
+            let mut sorted = terms(d);
+            sorted.sort();
+            assert_eq!(sorted, terms(&original));
+            for annotation in &d.schemas[0].entity_types[0].properties[0].annotations {
+                let record = annotation.value.as_record().unwrap();
+                let mut values = names(&record.properties, |v| &v.property);
+                values.sort();
+                assert_eq!(values, ["v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"]);
+                for value in &record.properties {
+                    assert_eq!(value.value.as_collection(), Some(&strings[..]));
+                }
+            }
+        }
+        let record_orders: Vec<Vec<String>> = moved
+            .iter()
+            .map(|d| {
+                let annotation = &d.schemas[0].entity_types[0].properties[0].annotations[0];
+                names(&annotation.value.as_record().unwrap().properties, |v| {
+                    &v.property
+                })
+            })
+            .collect();
+        assert!(
+            record_orders
+                .iter()
+                .any(|order| order != &names(&record.properties, |v| &v.property))
+        );
+        assert_eq!(shuffle(&original, 3, Parts::NONE), original);
     }
 }

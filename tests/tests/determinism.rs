@@ -114,7 +114,7 @@ fn differences(
 }
 
 /// Every part but the order of properties, one at a time and together.
-const ORDER_FREE: [(&str, Parts); 5] = [
+const ORDER_FREE: [(&str, Parts); 6] = [
     (
         "schemas",
         Parts {
@@ -140,6 +140,13 @@ const ORDER_FREE: [(&str, Parts); 5] = [
         "overloads",
         Parts {
             overloads: true,
+            ..Parts::NONE
+        },
+    ),
+    (
+        "annotations",
+        Parts {
+            annotations: true,
             ..Parts::NONE
         },
     ),

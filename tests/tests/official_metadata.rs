@@ -261,3 +261,53 @@ fn official_metadata_parses() {
         check_document(file, &text, &document, &counts);
     }
 }
+
+/// Annotation values are read whole on Microsoft's published v1.0 CSDL and found by their
+/// full term. The expected figures were counted in `v1.0/cleanMetadata.xml` with grep:
+/// `grep -c DerivedTypeConstraint` gives 36 (one annotation per line, all inline), and the
+/// annotation on `deviceAppManagement/mobileApps` (line 14757 of that file) lists 21
+/// `<String>` items, `microsoft.graph.iosVppApp` among them; the only block targeting
+/// `microsoft.graph.GraphService/applicationTemplates` (line 30120) sets `Insertable` to
+/// `false` in its `InsertRestrictions` record.
+#[test]
+fn official_annotations_are_read_whole() {
+    use graph_vpptoken_codegen::csdl::AnnotationValue;
+    use graph_vpptoken_codegen::resolve::{Target, resolve};
+
+    const CONSTRAINT: &str = "Org.OData.Validation.V1.DerivedTypeConstraint";
+    let Some(dir) = official_dir() else {
+        eprintln!("skipped: {VARIABLE} is not set");
+        return;
+    };
+    let file = "v1.0/cleanMetadata.xml";
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let document = parse_document(file, &text).unwrap_or_else(|error| panic!("{error}"));
+    let model = resolve(&document, &[]).unwrap_or_else(|error| panic!("{error}"));
+
+    let constraints: usize = model
+        .annotations
+        .values()
+        .flatten()
+        .filter(|annotation| annotation.term == CONSTRAINT)
+        .count();
+    assert_eq!(constraints, 36);
+
+    let manager = model
+        .lookup("microsoft.graph.deviceAppManagement")
+        .expect("deviceAppManagement");
+    let types = model
+        .annotation(&Target::Property(manager, "mobileApps".into()), CONSTRAINT)
+        .and_then(AnnotationValue::strings)
+        .expect("a collection of strings on deviceAppManagement/mobileApps");
+    assert_eq!(types.len(), 21);
+    assert!(types.contains(&"microsoft.graph.iosVppApp"), "{types:?}");
+
+    let templates = Target::Path(vec!["applicationTemplates".to_owned()]);
+    let insertable = model
+        .annotation(&templates, "Org.OData.Capabilities.V1.InsertRestrictions")
+        .and_then(|restrictions| restrictions.record_property("Insertable"))
+        .and_then(AnnotationValue::as_bool);
+    assert_eq!(insertable, Some(false));
+}
