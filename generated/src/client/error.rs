@@ -73,7 +73,7 @@ pub enum Error {
     /// from [`Client::v1_0`](super::Client::v1_0) or [`Client::beta`](super::Client::beta),
     /// or pass it to [`Client::execute`](super::Client::execute).
     #[error(
-        "the request is not bound to a client; build it from Client::v1_0() or Client::beta(), or use Client::execute"
+        "the request is not bound to a client; build it from Client::v1_0() or Client::beta(), or send it with Client::execute (a page's next_page() with Client::next_page)"
     )]
     NotBound,
     /// The request's URL is not below the client's Graph endpoint, so it was not sent (the

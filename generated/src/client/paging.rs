@@ -269,6 +269,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     fn decode(&self, index: usize, item: &RawValue) -> Result<T, Error> {
         decode_item(index, item, self.status).map_err(|e| {
             tracing::debug!(
+                target: super::TARGET,
                 page = self.pages,
                 item = index,
                 url.template = self.template,

@@ -54,6 +54,10 @@ impl<T> Default for Collection<T> {
 
 impl<T> Collection<T> {
     /// The request for the next page, if the service sent an `@odata.nextLink`.
+    ///
+    /// The request is a value, bound to no client: with the crate's `client` feature, send it
+    /// with `Client::next_page(&page)` (or `Client::execute`), or read every page with the
+    /// list request's `stream()`.
     #[must_use]
     pub fn next_page(&self) -> Option<NextPage<T>> {
         self.next_link.clone().map(NextPage::new)
