@@ -1173,15 +1173,20 @@ fn add_type(model: &mut Model, qualified: &str, kind: TypeKind, pos: Pos) -> Typ
     id
 }
 
-/// The text of a `Core.Description` annotation among `annotations`, if any.
+/// The text of a `Core.Description` annotation among `annotations`, if any; of several, the
+/// one written first in the file, whatever their order in the element.
 fn description_of(annotations: &[csdl::Annotation]) -> Option<String> {
-    annotations.iter().find_map(|a| {
-        let is_description = a.term == DESCRIPTION_TERM || a.term == "Core.Description";
-        match (&a.value, is_description && a.qualifier.is_none()) {
-            (AnnotationValue::String(s), true) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            _ => None,
-        }
-    })
+    annotations
+        .iter()
+        .filter_map(|a| {
+            let is_description = a.term == DESCRIPTION_TERM || a.term == "Core.Description";
+            match (&a.value, is_description && a.qualifier.is_none()) {
+                (AnnotationValue::String(s), true) if !s.trim().is_empty() => Some((a.pos, s.trim())),
+                _ => None,
+            }
+        })
+        .min_by_key(|(pos, _)| *pos)
+        .map(|(_, s)| s.to_owned())
 }
 
 /// Applies the configured corrections. A fix-up whose target does not exist is an error:
