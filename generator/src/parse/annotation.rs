@@ -64,13 +64,7 @@ pub(super) fn parse_annotation<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Resul
         match key {
             "Term" => term = Some(text.into_owned()),
             "Qualifier" => qualifier = Some(text.into_owned()),
-            _ => {
-                if let Some(form) = attribute_form(key)
-                    && let Some(constant) = constant(cur, tag, form, form, text.into_owned())?
-                {
-                    value.set(cur, tag, constant, Source::Attribute(form))?;
-                }
-            }
+            _ => value.read_attribute(cur, tag, key, text.into_owned())?,
         }
     }
     let term = cur.required(tag, "Term", term)?;
@@ -156,6 +150,23 @@ impl Value {
         }
         self.value = Some(value);
         self.source = Some(source);
+        Ok(())
+    }
+
+    /// Records the value an attribute `key` of `tag` gives, if it is one of
+    /// [`ATTRIBUTE_FORMS`] (other attributes give none).
+    fn read_attribute(
+        &mut self,
+        cur: &Cursor<'_>,
+        tag: &Tag<'_>,
+        key: &str,
+        text: String,
+    ) -> Result<()> {
+        if let Some(form) = attribute_form(key)
+            && let Some(constant) = constant(cur, tag, form, form, text)?
+        {
+            self.set(cur, tag, constant, Source::Attribute(form))?;
+        }
         Ok(())
     }
 
@@ -251,7 +262,9 @@ fn parse_expression<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Annotatio
         }
         _ => {}
     }
-    if is_constant_element(local) {
+    // A constant or a path, written as its text (`UrlRef`, the one form that is not, is
+    // read above).
+    if attribute_form(local).is_some() {
         let text = cur.text(tag)?;
         if let Some(constant) = constant(cur, tag, local, "content", text)? {
             return Ok(constant);
@@ -260,30 +273,6 @@ fn parse_expression<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Annotatio
     Ok(AnnotationValue::Expression(parse_other_expression(
         cur, tag,
     )?))
-}
-
-/// Whether `<local>` is a constant or a path written as its text.
-fn is_constant_element(local: &str) -> bool {
-    matches!(
-        local,
-        "String"
-            | "Bool"
-            | "Int"
-            | "Float"
-            | "Decimal"
-            | "Date"
-            | "DateTimeOffset"
-            | "TimeOfDay"
-            | "Duration"
-            | "Guid"
-            | "Binary"
-            | "EnumMember"
-            | "Path"
-            | "PropertyPath"
-            | "NavigationPropertyPath"
-            | "AnnotationPath"
-            | "ModelElementPath"
-    )
 }
 
 /// `Record Type=".."`: its `PropertyValue`s and `Annotation`s (anything else is skipped).
@@ -317,10 +306,8 @@ fn parse_property_value<'a>(cur: &mut Cursor<'a>, tag: &Tag<'a>) -> Result<Prope
         let (key, text) = cur.check(tag, attr)?;
         if key == "Property" {
             property = Some(text.into_owned());
-        } else if let Some(form) = attribute_form(key)
-            && let Some(constant) = constant(cur, tag, form, form, text.into_owned())?
-        {
-            value.set(cur, tag, constant, Source::Attribute(form))?;
+        } else {
+            value.read_attribute(cur, tag, key, text.into_owned())?;
         }
     }
     let property = cur.required(tag, "Property", property)?;
