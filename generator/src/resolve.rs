@@ -885,8 +885,10 @@ impl<'a> Resolver<'a> {
         let mut operations = 0..;
         let add = |map: &mut BTreeMap<Target, Vec<Annotation>>, target, list: &[Annotation]| {
             if !list.is_empty() {
-                let list = list.iter().map(|a| self.qualified_annotation(a, None));
-                map.entry(target).or_default().extend(list);
+                let kept = map.entry(target).or_default();
+                for a in list {
+                    keep_first_written(kept, self.qualified_annotation(a, None));
+                }
             }
         };
         let mut map = BTreeMap::new();
@@ -942,10 +944,13 @@ impl<'a> Resolver<'a> {
 
     /// Applies out-of-line `Annotations` blocks: their descriptions, which win over inline
     /// ones, and their annotations, which replace inline ones of the same term and
-    /// qualifier. Targets that name nothing in the model are ignored (annotations only
-    /// inform).
+    /// qualifier. Of two blocks that set one term of one target, the one written first wins,
+    /// whatever the order of the blocks. Targets that name nothing in the model are ignored
+    /// (annotations only inform).
     fn apply_annotations(&mut self) {
         let doc = self.doc;
+        let mut descriptions: BTreeMap<Target, (Pos, &str)> = BTreeMap::new();
+        let mut from_blocks: BTreeMap<Target, Vec<Annotation>> = BTreeMap::new();
         for schema in &doc.schemas {
             for block in &schema.annotations {
                 let targets = self.targets_of(&block.target);
@@ -957,21 +962,31 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .map(|a| self.qualified_annotation(a, block.qualifier.as_deref()))
                     .collect();
-                let description = description_of(&block.annotations);
+                let description = first_description(&block.annotations);
                 for target in targets {
-                    if let Some(text) = &description
-                        && let Some(slot) = self.description_slot(&target)
-                    {
-                        *slot = Some(text.clone());
+                    if let Some((pos, text)) = description {
+                        let kept = descriptions.entry(target.clone()).or_insert((pos, text));
+                        if pos < kept.0 {
+                            *kept = (pos, text);
+                        }
                     }
-                    let list = self.model.annotations.entry(target).or_default();
+                    let kept = from_blocks.entry(target).or_default();
                     for annotation in &annotations {
-                        list.retain(|a| {
-                            a.term != annotation.term || a.qualifier != annotation.qualifier
-                        });
-                        list.push(annotation.clone());
+                        keep_first_written(kept, annotation.clone());
                     }
                 }
+            }
+        }
+        for (target, (_, text)) in descriptions {
+            if let Some(slot) = self.description_slot(&target) {
+                *slot = Some(text.to_owned());
+            }
+        }
+        for (target, annotations) in from_blocks {
+            let list = self.model.annotations.entry(target).or_default();
+            for annotation in annotations {
+                list.retain(|a| a.term != annotation.term || a.qualifier != annotation.qualifier);
+                list.push(annotation);
             }
         }
     }
@@ -1176,17 +1191,37 @@ fn add_type(model: &mut Model, qualified: &str, kind: TypeKind, pos: Pos) -> Typ
 /// The text of a `Core.Description` annotation among `annotations`, if any; of several, the
 /// one written first in the file, whatever their order in the element.
 fn description_of(annotations: &[csdl::Annotation]) -> Option<String> {
+    first_description(annotations).map(|(_, text)| text.to_owned())
+}
+
+/// The position and text of the first-written unqualified `Core.Description` among
+/// `annotations`.
+fn first_description(annotations: &[csdl::Annotation]) -> Option<(Pos, &str)> {
     annotations
         .iter()
         .filter_map(|a| {
             let is_description = a.term == DESCRIPTION_TERM || a.term == "Core.Description";
             match (&a.value, is_description && a.qualifier.is_none()) {
-                (AnnotationValue::String(s), true) if !s.trim().is_empty() => Some((a.pos, s.trim())),
+                (AnnotationValue::String(s), true) if !s.trim().is_empty() => {
+                    Some((a.pos, s.trim()))
+                }
                 _ => None,
             }
         })
         .min_by_key(|(pos, _)| *pos)
-        .map(|(_, s)| s.to_owned())
+}
+
+/// Adds `annotation` to `kept` unless an annotation of its term and qualifier written
+/// earlier in the file is there already: of two (invalid CSDL, yet found in Graph's files),
+/// the first written wins, whatever the order they are read in.
+fn keep_first_written(kept: &mut Vec<Annotation>, annotation: Annotation) {
+    let same =
+        |a: &&mut Annotation| a.term == annotation.term && a.qualifier == annotation.qualifier;
+    match kept.iter_mut().find(same) {
+        Some(existing) if existing.pos <= annotation.pos => {}
+        Some(existing) => *existing = annotation,
+        None => kept.push(annotation),
+    }
 }
 
 /// Applies the configured corrections. A fix-up whose target does not exist is an error:
@@ -1469,6 +1504,78 @@ mod tests {
   </edmx:DataServices>
 </edmx:Edmx>
 "#;
+
+    #[test]
+    fn of_two_annotations_of_one_term_the_first_written_wins_whatever_the_order() {
+        const TERM: &str = "Org.OData.Core.V1.LongDescription";
+        let text = |inline: [&str; 2], blocks: [&str; 2]| {
+            let note = |s: &str| {
+                format!(r#"<Annotation Term="Org.OData.Core.V1.LongDescription" String="{s}" />"#)
+            };
+            let block = |s: &str| format!(r#"<Annotations Target="n.t">{}</Annotations>"#, note(s));
+            format!(
+                r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<ComplexType Name="t"><Property Name="p" Type="Edm.String">
+{}
+{}
+</Property></ComplexType>
+{}
+{}
+</Schema></edmx:DataServices></edmx:Edmx>"#,
+                note(inline[0]),
+                note(inline[1]),
+                block(blocks[0]),
+                block(blocks[1])
+            )
+        };
+        let read = |text: &str, target: &dyn Fn(TypeId) -> Target| {
+            let m = resolve(&parse_document("m.xml", text).unwrap(), &[]).unwrap();
+            let t = m.lookup("n.t").unwrap();
+            m.annotation(&target(t), TERM)
+                .and_then(AnnotationValue::as_str)
+                .map(str::to_owned)
+        };
+        let property = |t| Target::Property(t, "p".into());
+        let ty = |t| Target::Type(t);
+        let mut shuffled = parse_document("m.xml", &text(["a", "b"], ["c", "d"])).unwrap();
+        let t = shuffled.schemas[0].complex_types[0].properties[0]
+            .annotations
+            .clone();
+        shuffled.schemas[0].complex_types[0].properties[0].annotations =
+            vec![t[1].clone(), t[0].clone()];
+        shuffled.schemas[0].annotations.reverse();
+        for model in [
+            resolve(
+                &parse_document("m.xml", &text(["a", "b"], ["c", "d"])).unwrap(),
+                &[],
+            )
+            .unwrap(),
+            resolve(&shuffled, &[]).unwrap(),
+        ] {
+            let id = model.lookup("n.t").unwrap();
+            assert_eq!(
+                model
+                    .annotation(&property(id), TERM)
+                    .and_then(AnnotationValue::as_str),
+                Some("a")
+            );
+            assert_eq!(
+                model
+                    .annotation(&ty(id), TERM)
+                    .and_then(AnnotationValue::as_str),
+                Some("c")
+            );
+        }
+        assert_eq!(
+            read(&text(["b", "a"], ["d", "c"]), &property).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            read(&text(["b", "a"], ["d", "c"]), &ty).as_deref(),
+            Some("d")
+        );
+    }
 
     #[test]
     fn annotations_are_found_by_full_term_inline_out_of_line_and_on_container_paths() {
